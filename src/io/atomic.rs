@@ -1,0 +1,176 @@
+//! Output files that appear under their name only when complete.
+//!
+//! On Linux the data goes to an unnamed `O_TMPFILE` in the destination directory
+//! and is linked into place by [`AtomicFile::persist`]: if the process dies first
+//! (even by SIGKILL) the kernel frees it and nothing is left behind. Elsewhere (or
+//! on a file system without `O_TMPFILE`) a hidden temporary file beside the
+//! destination is used and removed on error or drop.
+//! Files are created with mode 0600: they hold decrypted secrets.
+
+use std::fs::{File, OpenOptions};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::string::String;
+
+/// What to do if the destination exists.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Overwrite {
+    /// Fail with `AlreadyExists` (checked again at the moment of linking).
+    Never,
+    /// Replace it atomically.
+    Replace,
+}
+
+enum Temp {
+    /// Linux `O_TMPFILE`: no name until persisted.
+    #[cfg(target_os = "linux")]
+    Unnamed,
+    /// A hidden file beside the destination, removed unless persisted.
+    Named(PathBuf),
+}
+
+/// A file being written; see the module docs.
+pub struct AtomicFile {
+    file: Option<File>,
+    temp: Temp,
+    dest: PathBuf,
+    overwrite: Overwrite,
+}
+
+fn hidden_name(dest: &Path) -> io::Result<PathBuf> {
+    let mut r = [0u8; 8];
+    crate::io::random_bytes(&mut r).map_err(io::Error::from)?;
+    let mut name = String::from(".");
+    name.push_str(&dest.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default());
+    name.push('.');
+    for b in r {
+        name.push_str(&std::format!("{b:02x}"));
+    }
+    name.push_str(".tmp");
+    Ok(dest.with_file_name(name))
+}
+
+fn dir_of(dest: &Path) -> &Path {
+    match dest.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    }
+}
+
+impl AtomicFile {
+    /// Starts writing a file that will be named `dest` by [`AtomicFile::persist`].
+    ///
+    /// # Errors
+    /// `AlreadyExists` if `dest` exists and `overwrite` is [`Overwrite::Never`]
+    /// (checked now, so that no work is wasted, and again when persisting); any
+    /// error creating the temporary file.
+    pub fn create(dest: &Path, overwrite: Overwrite) -> io::Result<Self> {
+        if overwrite == Overwrite::Never && std::fs::symlink_metadata(dest).is_ok() {
+            return Err(io::Error::new(
+                io::ErrorKind::AlreadyExists,
+                std::format!("{} already exists", dest.display()),
+            ));
+        }
+        #[cfg(target_os = "linux")]
+        {
+            use rustix::fs::{Mode, OFlags};
+            let flags = OFlags::TMPFILE | OFlags::WRONLY | OFlags::CLOEXEC;
+            if let Ok(fd) = rustix::fs::open(dir_of(dest), flags, Mode::from_raw_mode(0o600)) {
+                return Ok(AtomicFile {
+                    file: Some(File::from(fd)),
+                    temp: Temp::Unnamed,
+                    dest: dest.to_path_buf(),
+                    overwrite,
+                });
+            }
+        }
+        let path = hidden_name(dest)?;
+        let mut opts = OpenOptions::new();
+        opts.write(true).create_new(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
+        let file = opts.open(&path)?;
+        Ok(AtomicFile { file: Some(file), temp: Temp::Named(path), dest: dest.to_path_buf(), overwrite })
+    }
+
+    /// The destination path.
+    pub fn dest(&self) -> &Path {
+        &self.dest
+    }
+
+    /// Flushes to disk and gives the file its name.
+    ///
+    /// # Errors
+    /// `AlreadyExists` (with [`Overwrite::Never`]) or any I/O error; the temporary
+    /// data is then discarded.
+    pub fn persist(mut self) -> io::Result<()> {
+        let file = self.file.take().ok_or_else(|| io::Error::other("already persisted"))?;
+        file.sync_all()?;
+        match &self.temp {
+            #[cfg(target_os = "linux")]
+            Temp::Unnamed => {
+                use std::os::fd::AsRawFd;
+                let proc_path = std::format!("/proc/self/fd/{}", file.as_raw_fd());
+                let link = |to: &Path| {
+                    rustix::fs::linkat(
+                        rustix::fs::CWD,
+                        proc_path.as_str(),
+                        rustix::fs::CWD,
+                        to,
+                        rustix::fs::AtFlags::SYMLINK_FOLLOW,
+                    )
+                    .map_err(io::Error::from)
+                };
+                match self.overwrite {
+                    Overwrite::Never => link(&self.dest)?,
+                    Overwrite::Replace => {
+                        let staging = hidden_name(&self.dest)?;
+                        link(&staging)?;
+                        if let Err(e) = std::fs::rename(&staging, &self.dest) {
+                            let _ = std::fs::remove_file(&staging);
+                            return Err(e);
+                        }
+                    }
+                }
+            }
+            Temp::Named(path) => {
+                let r = match self.overwrite {
+                    Overwrite::Never => {
+                        std::fs::hard_link(path, &self.dest).and_then(|()| std::fs::remove_file(path))
+                    }
+                    Overwrite::Replace => std::fs::rename(path, &self.dest),
+                };
+                if r.is_err() {
+                    let _ = std::fs::remove_file(path);
+                }
+                r?;
+            }
+        }
+        drop(file);
+        self.temp = Temp::Named(PathBuf::new());
+        Ok(())
+    }
+}
+
+impl Write for AtomicFile {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.file.as_mut().ok_or_else(|| io::Error::other("already persisted"))?.write(buf)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        match self.file.as_mut() {
+            Some(f) => f.flush(),
+            None => Ok(()),
+        }
+    }
+}
+
+impl Drop for AtomicFile {
+    fn drop(&mut self) {
+        if let Temp::Named(path) = &self.temp {
+            if !path.as_os_str().is_empty() {
+                let _ = std::fs::remove_file(path);
+            }
+        }
+    }
+}
