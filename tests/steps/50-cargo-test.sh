@@ -1,0 +1,3 @@
+# Release mode: the interop and large-file tests move real data.
+cargo test --release --all-targets
+cargo test --release --doc
