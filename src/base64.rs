@@ -220,8 +220,9 @@ mod tests {
         let long = encode_all(&[0u8; 100], false);
         let lines: Vec<&[u8]> = long.split(|&b| b == b'\n').collect();
         assert_eq!(lines[0].len(), 64);
-        assert_eq!(lines[1].len(), 136 - 64);
-        assert_eq!(lines[2], b"");
+        assert_eq!(lines[1].len(), 64);
+        assert_eq!(lines[2].len(), 136 - 128);
+        assert_eq!(lines[3], b"");
         assert_eq!(decode_all(&long).unwrap(), [0u8; 100]);
         assert_eq!(encode_all(b"", false), b"");
     }
