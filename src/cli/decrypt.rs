@@ -17,7 +17,7 @@ use backupcrypt::{
 use clap::Args;
 
 use super::Global;
-use super::exit::{self, Failure};
+use super::exit::{self, Exit, Failure};
 use super::input::Input;
 use super::openssl::{self, Detected, OpenSslArgs};
 use super::output::{self, Destination, Output};
@@ -141,8 +141,15 @@ pub fn run(args: DecryptArgs, global: &Global) -> exit::Result {
         Destination::Stdout => "discard what was written to standard output",
         Destination::File(_) => "nothing was written",
     };
-    let prepared =
-        prepare(&mut input, &password, &args.openssl, limits).map_err(|f| f.about_name(&input.name))?;
+    let prepared = prepare(&mut input, &password, &args.openssl, limits).map_err(|mut f| {
+        if f.exit == Exit::WrongPassword {
+            f.message += &format!(
+                ": nothing was decrypted; check the password, or give the options the file was made with \
+                     (--cipher, --md, --iter, --legacy-kdf)"
+            );
+        }
+        f.about_name(&input.name)
+    })?;
     if let Some(d) = &prepared.openssl {
         if !global.quiet {
             eprintln!("backupcrypt: {}", d.describe());

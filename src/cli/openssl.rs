@@ -212,8 +212,7 @@ pub fn detect(input: &mut Input, password: &Password, args: &OpenSslArgs) -> exi
         return Err(Failure::new(
             Exit::WrongPassword,
             format!(
-                "wrong password, or options other than the common presets: none of {} gives valid padding: \
-                 nothing was decrypted; check the password, or give the options (--cipher, --md, --iter, --legacy-kdf)",
+                "wrong password, or OpenSSL options other than the common presets (none of {} gives valid padding)",
                 tried.join(", ")
             ),
         ));
