@@ -143,10 +143,8 @@ pub fn run(args: DecryptArgs, global: &Global) -> exit::Result {
     };
     let prepared = prepare(&mut input, &password, &args.openssl, limits).map_err(|mut f| {
         if f.exit == Exit::WrongPassword {
-            f.message += &format!(
-                ": nothing was decrypted; check the password, or give the options the file was made with \
-                     (--cipher, --md, --iter, --legacy-kdf)"
-            );
+            f.message += ": nothing was decrypted; check the password, or give the options the file was made with \
+                     (--cipher, --md, --iter, --legacy-kdf)";
         }
         f.about_name(&input.name)
     })?;

@@ -455,9 +455,12 @@ impl Run<'_> {
     }
 }
 
+/// Which backups compete for "newest": the same space and kind.
+pub type Series<'a> = (Option<&'a str>, Kind);
+
 /// Groups named reports into runs, per (space, kind), oldest first.
-pub fn runs(reports: &[Report]) -> BTreeMap<(Option<&str>, Kind), Vec<Run<'_>>> {
-    let mut map: BTreeMap<(Option<&str>, Kind), BTreeMap<Timestamp, Vec<&Report>>> = BTreeMap::new();
+pub fn runs(reports: &[Report]) -> BTreeMap<Series<'_>, Vec<Run<'_>>> {
+    let mut map: BTreeMap<Series<'_>, BTreeMap<Timestamp, Vec<&Report>>> = BTreeMap::new();
     for r in reports {
         if let Some(n) = &r.name {
             map.entry((n.space.as_deref(), n.kind)).or_default().entry(n.time).or_default().push(r);
