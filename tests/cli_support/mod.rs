@@ -145,7 +145,7 @@ pub fn python() -> PathBuf {
 pub fn pyaescrypt(script: &str, dir: &Path) -> Output {
     let out = Command::new(python())
         .arg("-c")
-        .arg(format!("import pyAesCrypt, os\nassert pyAesCrypt.__version__ == '6.0.0'\n{script}"))
+        .arg(format!("import pyAesCrypt, os, importlib.metadata\nassert importlib.metadata.version('pyAesCrypt') == '6.0.0'\n{script}"))
         .current_dir(dir)
         .env("PW", PASSWORD)
         .output()
