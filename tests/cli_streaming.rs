@@ -86,6 +86,17 @@ fn damage_on_stdout_is_reported_by_the_exit_code() {
 }
 
 #[test]
+fn output_still_buffered_at_a_failure_is_dropped_not_flushed() {
+    let d = tempdir();
+    let enc = encrypt_aes(d.path(), "x.aes", &data(20_000));
+    let mut bytes = read(&enc);
+    let n = bytes.len();
+    bytes[n - 1] ^= 1; // the HMAC
+    let r = run_stdin(bc_pw(d.path()).arg("decrypt"), &bytes).expect(4);
+    assert!(r.stdout.is_empty(), "{} unverified bytes went out", r.stdout.len());
+}
+
+#[test]
 fn encrypt_writes_binary_to_a_pipe() {
     // Binary output is refused only on a terminal; a pipe is the normal case.
     let d = tempdir();

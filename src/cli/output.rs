@@ -18,7 +18,28 @@ pub enum Output {
     /// A file, named on [`Output::commit`].
     File(AtomicFile),
     /// Standard output (buffered).
-    Stdout(io::BufWriter<io::Stdout>),
+    Stdout(StdoutSink),
+}
+
+/// Buffered standard output that, unless committed, drops its buffer instead of
+/// flushing it: after a failed check not one more byte goes out.
+pub struct StdoutSink(Option<io::BufWriter<io::Stdout>>);
+
+impl StdoutSink {
+    fn get(&mut self) -> io::Result<&mut io::BufWriter<io::Stdout>> {
+        self.0.as_mut().ok_or_else(|| io::Error::other("standard output already closed"))
+    }
+}
+
+impl Drop for StdoutSink {
+    fn drop(&mut self) {
+        if let Some(w) = self.0.take() {
+            let (_, mut buffered) = w.into_parts();
+            if let Ok(b) = buffered.as_mut() {
+                zeroize::Zeroize::zeroize(b);
+            }
+        }
+    }
 }
 
 /// Where the user asked the output to go.
@@ -70,7 +91,9 @@ impl Output {
     /// Exit 1 with advice when the file exists or the directory is not writable.
     pub fn create(dest: &Destination, force: bool) -> exit::Result<Output> {
         match dest {
-            Destination::Stdout => Ok(Output::Stdout(io::BufWriter::with_capacity(1 << 16, io::stdout()))),
+            Destination::Stdout => {
+                Ok(Output::Stdout(StdoutSink(Some(io::BufWriter::with_capacity(1 << 16, io::stdout())))))
+            }
             Destination::File(path) => {
                 if path.is_dir() {
                     return Err(Failure::new(
@@ -102,9 +125,10 @@ impl Output {
     /// Exit 1 if the file cannot be linked into place (e.g. it appeared meanwhile).
     pub fn commit(self) -> exit::Result<()> {
         match self {
-            Output::Stdout(mut w) => {
-                w.flush().map_err(|e| exit::from_io(&e, "writing standard output failed"))
-            }
+            Output::Stdout(mut w) => w
+                .get()
+                .and_then(Write::flush)
+                .map_err(|e| exit::from_io(&e, "writing standard output failed")),
             Output::File(f) => {
                 let dest = f.dest().to_path_buf();
                 f.persist().map_err(|e| {
@@ -129,21 +153,21 @@ impl Write for Output {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         match self {
             Output::File(f) => f.write(buf),
-            Output::Stdout(w) => w.write(buf),
+            Output::Stdout(w) => w.get()?.write(buf),
         }
     }
 
     fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
         match self {
             Output::File(f) => f.write_all(buf),
-            Output::Stdout(w) => w.write_all(buf),
+            Output::Stdout(w) => w.get()?.write_all(buf),
         }
     }
 
     fn flush(&mut self) -> io::Result<()> {
         match self {
             Output::File(f) => f.flush(),
-            Output::Stdout(w) => w.flush(),
+            Output::Stdout(w) => w.get()?.flush(),
         }
     }
 }
