@@ -61,6 +61,13 @@ pub enum Command {
     #[command(after_help = exit::HELP)]
     Inspect(inspect::InspectArgs),
     /// Check backups without writing plaintext, and name the newest intact one.
+    ///
+    /// Per file: ok, wrong password, damaged, or unverifiable (OpenSSL files carry no MAC: the
+    /// padding is checked, and the content must be a complete pg_dump or ZIP). Backup names
+    /// (<space>/database/YYYY-MM-DD--HH-MM-SS.sql.encrypted, <space>/files/…zip.encrypted, with
+    /// --part-N) give each file its kind and time; the newest intact backup of each kind is named.
+    /// Exit 0 only if every file passed; otherwise 4 if any is damaged, else 3 for a wrong
+    /// password, else 5 (unverifiable or unsupported), else 1.
     #[command(after_help = exit::HELP)]
     Verify(verify::VerifyArgs),
     /// List the files in an encrypted ZIP backup.
@@ -78,9 +85,13 @@ pub enum Command {
         /// The shell.
         shell: clap_complete::Shell,
     },
-    /// Print the man page (roff) to stdout.
+    /// Print the man page (roff) to stdout, or write every page into a folder.
     #[command(hide = true)]
-    Man,
+    Man {
+        /// Write backupcrypt.1 and backupcrypt-<subcommand>.1 into this folder.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<std::path::PathBuf>,
+    },
 }
 
 /// Parses the command line, runs the subcommand, and gives the exit code.
@@ -106,7 +117,7 @@ pub fn run() -> ExitCode {
             clap_complete::generate(shell, &mut Cli::command(), "backupcrypt", &mut std::io::stdout());
             Ok(())
         }
-        Command::Man => man(),
+        Command::Man { dir } => man(dir.as_deref()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -114,7 +125,11 @@ pub fn run() -> ExitCode {
     }
 }
 
-fn man() -> exit::Result {
+fn man(dir: Option<&std::path::Path>) -> exit::Result {
+    if let Some(dir) = dir {
+        return clap_mangen::generate_to(Cli::command(), dir)
+            .map_err(|e| exit::from_io(&e, "the man pages were not all written"));
+    }
     let mut buf = Vec::new();
     clap_mangen::Man::new(Cli::command())
         .render(&mut buf)
