@@ -183,6 +183,17 @@ fn io_errors_are_1() {
     assert!(r.stderr.contains("missing.aes"), "{}", r.stderr);
     let enc = encrypt_aes(d.path(), "x.aes", b"abc");
     run(bc_pw(d.path()).arg("decrypt").arg(&enc).args(["-o", "no/such/dir/x"])).expect(1);
+    // A full disk: the output side is blamed, not the input.
+    #[cfg(target_os = "linux")]
+    {
+        let enc = encrypt_aes(d.path(), "big.aes", &data(300_000));
+        let full = std::fs::File::create("/dev/full").unwrap();
+        let r = run(bc_pw(d.path()).arg("decrypt").arg(&enc).args(["-o", "-"]).stdout(full)).expect(1);
+        assert!(r.stderr.contains("writing the output failed"), "{}", r.stderr);
+        let full = std::fs::File::create("/dev/full").unwrap();
+        let r = run(bc_pw(d.path()).args(["encrypt", "-o", "-", "big.aes"]).stdout(full)).expect(1);
+        assert!(r.stderr.contains("writing the output failed"), "{}", r.stderr);
+    }
 }
 
 #[test]

@@ -120,3 +120,46 @@ fn pyaescrypt_style_o_and_p() {
     assert!(r.stderr.contains("visible to other processes"));
     assert_eq!(read(&d.path().join("out")), b"pyaescrypt style");
 }
+
+/// With a terminal (a pty from util-linux `script`) and no other source, the
+/// password is asked for without echo: twice when encrypting, once when decrypting.
+#[cfg(target_os = "linux")]
+#[test]
+fn the_prompt_asks_twice_to_encrypt_and_once_to_decrypt() {
+    let d = tempdir();
+    write(&d.path().join("p"), b"typed");
+    let bin = env!("CARGO_BIN_EXE_backupcrypt");
+    let typed = |cmd: &str, lines: &[&str]| {
+        use std::io::Write;
+        let mut child = std::process::Command::new("script")
+            .current_dir(d.path())
+            .env_remove("BACKUPCRYPT_PASSWORD")
+            .args(["-qec", cmd, "/dev/null"])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("script (util-linux) must be installed");
+        let mut stdin = child.stdin.take().unwrap();
+        for line in lines {
+            std::thread::sleep(std::time::Duration::from_millis(300));
+            stdin.write_all(format!("{line}\n").as_bytes()).unwrap();
+        }
+        let out = child.wait_with_output().unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let out = typed(&format!("{bin} encrypt p; echo rc=$?"), &["s3cret", "s3cret"]);
+    assert!(out.contains("Password: ") && out.contains("Password again: "), "{out:?}");
+    assert!(!out.contains("s3cret"), "echoed: {out:?}");
+    assert!(out.contains("rc=0"), "{out:?}");
+    let r =
+        run(bc(d.path()).env("BACKUPCRYPT_PASSWORD", "s3cret").args(["decrypt", "-q", "p.aes", "-o", "-"]))
+            .expect(0);
+    assert_eq!(r.stdout, b"typed");
+
+    let out = typed(&format!("{bin} encrypt p -o q.aes; echo rc=$?"), &["one", "two"]);
+    assert!(out.contains("the two passwords differ") && out.contains("rc=2"), "{out:?}");
+    assert!(!d.path().join("q.aes").exists());
+
+    let out = typed(&format!("{bin} decrypt -q p.aes -o -; echo rc=$?"), &["s3cret"]);
+    assert!(out.contains("typed") && out.contains("rc=0") && !out.contains("again"), "{out:?}");
+}

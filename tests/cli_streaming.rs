@@ -147,3 +147,32 @@ fn sigkill_during_a_large_decrypt_leaves_nothing() {
     assert_eq!(listing(&out_dir), Vec::<String>::new(), "left behind after SIGKILL");
     assert_eq!(listing(d.path()), ["big.enc", "restore"]);
 }
+
+/// With stderr on a terminal (a pty from util-linux `script`), a progress line
+/// shows the key-derivation phase and the bytes; `--quiet` silences it.
+#[cfg(target_os = "linux")]
+#[test]
+fn progress_on_a_terminal_only() {
+    let d = tempdir();
+    encrypt_aes(d.path(), "x.aes", &data(8 * 1024 * 1024));
+    let bin = env!("CARGO_BIN_EXE_backupcrypt");
+    let pty = |extra: &str| {
+        let out = std::process::Command::new("script")
+            .current_dir(d.path())
+            .env("BACKUPCRYPT_PASSWORD", PASSWORD)
+            .args(["-qec", &format!("{bin} decrypt x.aes -o - {extra} >/dev/null"), "/dev/null"])
+            .output()
+            .expect("script (util-linux) must be installed");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let shown = pty("");
+    assert!(shown.contains("deriving the key"), "{shown:?}");
+    assert!(shown.contains("decrypting [") && shown.contains("MiB"), "{shown:?}");
+    assert!(shown.contains("integrity: verified"), "{shown:?}");
+    let quiet = pty("--quiet");
+    assert!(!quiet.contains("decrypting") && !quiet.contains("deriving"), "{quiet:?}");
+    // And without a terminal, stderr has the summary only.
+    let r = run(bc_pw(d.path()).args(["decrypt", "x.aes", "-o", "-"])).expect(0);
+    assert!(!r.stderr.contains("deriving") && !r.stderr.contains('\r'), "{}", r.stderr);
+}

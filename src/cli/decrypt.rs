@@ -7,10 +7,9 @@
 //! [`prepare`] is shared with `verify`, `ls` and `extract`: it recognises the
 //! format and, for OpenSSL files without options, finds the preset that fits.
 
-use std::io::{ErrorKind, Read, Write};
 use std::path::{Path, PathBuf};
 
-use backupcrypt::io::DecryptingReader;
+use backupcrypt::io::decrypt_stream;
 use backupcrypt::{
     DecryptOptions, Error, Format, Integrity, Limits, Password, aescrypt, openssl as core_openssl,
 };
@@ -20,7 +19,7 @@ use super::Global;
 use super::exit::{self, Exit, Failure};
 use super::input::Input;
 use super::openssl::{self, Detected, OpenSslArgs};
-use super::output::{self, Destination, Output};
+use super::output::{self, Destination, Output, Tracked};
 use super::password::{PasswordArgs, Prompt};
 use super::progress::{self, Counting, Progress};
 
@@ -151,19 +150,24 @@ pub fn run(args: DecryptArgs, global: &Global) -> exit::Result {
     let name = input.name.clone();
     let mut progress = Progress::new("decrypting", input.len, global.quiet);
     progress.phase("deriving the key");
-    let (integrity, written) = {
+    let (result, written, write_failed) = {
         let counted = Counting::new(input.into_reader(), &mut progress);
-        let mut reader = DecryptingReader::new(counted, password, prepared.options);
-        let written = copy(&mut reader, &mut out).map_err(|(e, written)| {
-            // Standard output cannot take back what it was given.
-            let nothing = if written == 0 { "nothing was written" } else { nothing };
-            e.into_failure(nothing).about_name(&name)
-        })?;
-        (reader.integrity(), written)
+        let mut sink = Tracked::new(&mut out);
+        let result = decrypt_stream(counted, &mut sink, password, prepared.options);
+        (result, sink.written, sink.failed)
     };
     progress.finish();
-    let integrity =
-        integrity.ok_or_else(|| exit::from_error(&Error::Truncated, nothing).about_name(&name))?;
+    let integrity = result.map_err(|e| {
+        // Standard output cannot take back what it was given.
+        let nothing = if written == 0 { "nothing was written" } else { nothing };
+        match e {
+            Error::Io(io) if write_failed => {
+                exit::from_io(&io, &format!("writing the output failed; {nothing}"))
+            }
+            e => exit::from_error(&e, nothing),
+        }
+        .about_name(&name)
+    })?;
     out.commit()?;
     if let Some(d) = prepared.openssl.filter(|_| !global.quiet) {
         eprintln!("backupcrypt: {}", d.describe());
@@ -180,42 +184,4 @@ pub fn run(args: DecryptArgs, global: &Global) -> exit::Result {
         eprintln!("backupcrypt: warning: OpenSSL CTR files carry no check: a wrong password gives garbage");
     }
     Ok(())
-}
-
-/// Why a copy stopped.
-pub enum CopyError {
-    /// Reading or decrypting failed.
-    Read(Error),
-    /// Writing the output failed.
-    Write(std::io::Error),
-}
-
-impl CopyError {
-    /// As a failure, with `nothing` saying what became of the output.
-    pub fn into_failure(self, nothing: &str) -> Failure {
-        match self {
-            CopyError::Read(e) => exit::from_error(&e, nothing),
-            CopyError::Write(e) => exit::from_io(&e, &format!("writing the output failed; {nothing}")),
-        }
-    }
-}
-
-/// Copies `reader` into `out`, telling read (decryption) errors from write errors;
-/// on error, also says how many bytes had been written. The buffer is wiped
-/// afterwards: it held plaintext.
-pub fn copy(reader: &mut impl Read, out: &mut impl Write) -> Result<u64, (CopyError, u64)> {
-    let mut buf = zeroize::Zeroizing::new(vec![0u8; backupcrypt::io::CHUNK]);
-    let mut total = 0u64;
-    loop {
-        let n = match reader.read(&mut buf) {
-            Ok(0) => break,
-            Ok(n) => n,
-            Err(e) if e.kind() == ErrorKind::Interrupted => continue,
-            Err(e) => return Err((CopyError::Read(Error::from(e)), total)),
-        };
-        out.write_all(&buf[..n]).map_err(|e| (CopyError::Write(e), total))?;
-        total += n as u64;
-    }
-    out.flush().map_err(|e| (CopyError::Write(e), total))?;
-    Ok(total)
 }

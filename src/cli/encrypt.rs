@@ -8,17 +8,17 @@
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
-use backupcrypt::io::{EncryptTo, EncryptingWriter};
+use backupcrypt::io::{EncryptTo, encrypt_stream};
 use backupcrypt::openssl::Armour;
 use backupcrypt::{Error, aescrypt};
 use clap::{Args, ValueEnum};
 
 use super::Global;
-use super::decrypt::{CopyError, check_distinct, copy};
+use super::decrypt::check_distinct;
 use super::exit::{self, Failure};
 use super::input::Input;
 use super::openssl::OpenSslArgs;
-use super::output::{Destination, Output};
+use super::output::{Destination, Output, Tracked};
 use super::password::{PasswordArgs, Prompt};
 use super::progress::{self, Counting, Progress};
 
@@ -130,7 +130,7 @@ pub fn run(args: EncryptArgs, global: &Global) -> exit::Result {
         ));
     }
     let input = Input::open(input_path)?;
-    let out = Output::create(&dest, args.force)?;
+    let mut out = Output::create(&dest, args.force)?;
     let prompting = !args.password.is_given() && std::env::var_os(super::password::ENV).is_none();
     if input.path.is_none() && std::io::stdin().is_terminal() && prompting {
         // The prompt and the data would both come from the terminal.
@@ -147,20 +147,19 @@ pub fn run(args: EncryptArgs, global: &Global) -> exit::Result {
     let name = input.name.clone();
     let mut progress = Progress::new("encrypting", input.len, global.quiet);
     progress.phase("deriving the key");
-    let mut writer = EncryptingWriter::new(out, &password, to).map_err(|e| exit::from_error(&e, nothing))?;
-    drop(password);
-    let n = {
-        let mut counted = Counting::new(input.into_reader(), &mut progress);
-        copy(&mut counted, &mut writer).map_err(|(e, _)| match e {
-            CopyError::Read(Error::Io(io)) => {
-                exit::from_io(&io, &format!("reading {name} failed; {nothing}"))
-            }
-            other => other.into_failure(nothing),
-        })?
+    let (result, write_failed) = {
+        let counted = Counting::new(input.into_reader(), &mut progress);
+        let mut sink = Tracked::new(&mut out);
+        let result = encrypt_stream(counted, &mut sink, &password, to);
+        (result, sink.failed)
     };
+    drop(password);
     progress.finish();
-    let out =
-        writer.finish().map_err(|e| exit::from_io(&e, &format!("writing the output failed; {nothing}")))?;
+    let n = result.map_err(|e| match e {
+        Error::Io(io) if write_failed => exit::from_io(&io, &format!("writing the output failed; {nothing}")),
+        Error::Io(io) => exit::from_io(&io, &format!("reading {name} failed; {nothing}")),
+        e => exit::from_error(&e, nothing),
+    })?;
     out.commit()?;
     if !global.quiet {
         eprintln!(

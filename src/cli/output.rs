@@ -172,6 +172,41 @@ impl Write for Output {
     }
 }
 
+/// A writer that remembers how much went through and whether writing failed, so
+/// that a failed stream is blamed on the right side (the input or the output).
+pub struct Tracked<W> {
+    inner: W,
+    /// Bytes accepted so far.
+    pub written: u64,
+    /// A write or flush failed.
+    pub failed: bool,
+}
+
+impl<W: Write> Tracked<W> {
+    /// Wraps `inner`.
+    pub fn new(inner: W) -> Self {
+        Tracked { inner, written: 0, failed: false }
+    }
+}
+
+impl<W: Write> Write for Tracked<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let r = self.inner.write(buf);
+        match &r {
+            Ok(n) => self.written += *n as u64,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(_) => self.failed = true,
+        }
+        r
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        let r = self.inner.flush();
+        self.failed |= r.is_err();
+        r
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -274,7 +274,7 @@ fn judge(integrity: Integrity, content: ContentCheck) -> (Status, String) {
         (Content::PgDump, _, _) => {
             "PostgreSQL dump without its `-- PostgreSQL database dump complete` footer (pg_dump did not finish, or the end is damaged)".into()
         }
-        (kind, _, _) => content_name(kind).to_string(),
+        (kind, _, _) => format!("content: {}", content_name(kind)),
     };
     let checked = match integrity {
         Integrity::Authenticated => "HMAC verified",
