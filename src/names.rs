@@ -296,4 +296,27 @@ mod tests {
         }
         assert_eq!(Timestamp::from_utc(2000, 2, 29, 0, 0, 0).unwrap().unix, 951_782_400);
     }
+
+    proptest::proptest! {
+        #[test]
+        fn parse_never_panics(s in "\\PC{0,80}") {
+            let _ = parse(&s);
+        }
+
+        #[test]
+        fn near_valid_names_never_panic_and_round_trip(
+            y in 0u32..10000, mo in 0u32..14, d in 0u32..33, h in 0u32..26, mi in 0u32..62, last in 0u64..100_000_000_000,
+            part in proptest::option::of(0u32..1000), db in proptest::bool::ANY,
+        ) {
+            let ext = if db { "sql" } else { "zip" };
+            let part = part.map(|p| alloc::format!("--part-{p}")).unwrap_or_default();
+            let name = alloc::format!("x/{}/{y:04}-{mo:02}-{d:02}--{h:02}-{mi:02}-{last:02}{part}.{ext}.encrypted",
+                if db { "database" } else { "files" });
+            if let Some(n) = parse(&name) {
+                let (yy, mm, dd, ..) = Timestamp::from_utc(y.into(), mo, d, h, mi, 0).unwrap().to_utc();
+                proptest::prop_assert_eq!((yy, mm, dd), (i64::from(y), mo, d));
+                proptest::prop_assert_eq!(n.space, Some("x"));
+            }
+        }
+    }
 }
