@@ -48,6 +48,7 @@ pub mod io;
 mod kdf;
 pub mod openssl;
 mod password;
+pub mod seekable;
 #[doc(hidden)]
 pub mod testing;
 

@@ -10,8 +10,10 @@
 //!   write to an unnamed temporary file and give it its name only on success.
 
 mod atomic;
+mod seekable;
 
 pub use atomic::{AtomicFile, Overwrite};
+pub use seekable::{DEFAULT_WINDOW, SeekableDecryptor};
 
 use std::io::{self, Read, Write};
 use std::path::Path;
