@@ -51,6 +51,8 @@ mod password;
 pub mod seekable;
 #[doc(hidden)]
 pub mod testing;
+#[cfg(feature = "zip")]
+pub mod zip;
 
 pub use decryptor::{DecryptOptions, Decryptor, Format};
 pub use error::{Corruption, Error, PasswordCheck, Result};
