@@ -39,7 +39,7 @@ pub const TAIL_LEN: usize = 80;
 /// The result of [`SeekableCipher::open`].
 pub enum Opened {
     /// Ready for random access.
-    Ready(SeekableCipher),
+    Ready(alloc::boxed::Box<SeekableCipher>),
     /// The header is longer than the bytes given: call again with at least this
     /// many bytes of the file's start.
     NeedHead(usize),
@@ -94,7 +94,7 @@ impl SeekableCipher {
         }
         if explicit_openssl || head.starts_with(openssl::MAGIC) {
             return open_openssl(password, &options.openssl.unwrap_or_default(), head, tail, len)
-                .map(Opened::Ready);
+                .map(|c| Opened::Ready(alloc::boxed::Box::new(c)));
         }
         if head.is_empty() {
             return Err(Error::NotEncrypted);
@@ -348,7 +348,7 @@ fn open_aescrypt(
     };
     let mut mac_key = Zeroizing::new([0u8; 32]);
     mac_key.copy_from_slice(&key[..]);
-    Ok(Opened::Ready(SeekableCipher {
+    Ok(Opened::Ready(alloc::boxed::Box::new(SeekableCipher {
         format: Format::AesCrypt,
         mode: Mode::Cbc { key: Zeroizing::new(key.to_vec()), iv },
         mac_key: Some(mac_key),
@@ -357,7 +357,7 @@ fn open_aescrypt(
         ct_len,
         plaintext_len,
         checked: Integrity::Unchecked,
-    }))
+    })))
 }
 
 #[cfg(test)]
@@ -380,7 +380,7 @@ mod tests {
         loop {
             let head = &file[..head_len.min(file.len())];
             match SeekableCipher::open(&Password::from(password), options, head, tail, file.len() as u64)? {
-                Opened::Ready(c) => return Ok(c),
+                Opened::Ready(c) => return Ok(*c),
                 Opened::NeedHead(n) => head_len = n,
             }
         }

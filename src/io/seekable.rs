@@ -66,7 +66,7 @@ impl<R: Read + Seek> SeekableDecryptor<R> {
             read_at(&mut inner, 0, &mut head)?;
             bytes_read += n as u64;
             match SeekableCipher::open(password, options, &head, &tail, len)? {
-                Opened::Ready(c) => break c,
+                Opened::Ready(c) => break *c,
                 Opened::NeedHead(more) if more > n && (n as u64) < len => head_len = more,
                 Opened::NeedHead(_) => return Err(Error::Truncated),
             }

@@ -505,11 +505,9 @@ fn parse_central_directory(cd: &[u8], count: u64) -> Result<Vec<Entry>> {
                     next(&mut compressed_size);
                     next(&mut header_offset);
                 }
-                0x7075 if data.len() > 5 && data[0] == 1 => {
-                    // Info-ZIP Unicode path: valid only if it matches the stored name.
-                    if u32_at(data, 1) == crc32fast::hash(&raw_name) {
-                        unicode_name = std::str::from_utf8(&data[5..]).ok().map(String::from);
-                    }
+                // Info-ZIP Unicode path: valid only if it matches the stored name.
+                0x7075 if data.len() > 5 && data[0] == 1 && u32_at(data, 1) == crc32fast::hash(&raw_name) => {
+                    unicode_name = std::str::from_utf8(&data[5..]).ok().map(String::from);
                 }
                 _ => {}
             }

@@ -64,11 +64,19 @@ pub struct ExtractOptions {
     pub max_total: u64,
     /// Per-entry limits (expansion ratio).
     pub limits: Limits,
+    /// Replace existing files (atomically, once the entry checked). Without it an
+    /// existing destination is refused.
+    pub overwrite: bool,
 }
 
 impl Default for ExtractOptions {
     fn default() -> Self {
-        ExtractOptions { select: Vec::new(), max_total: 64 << 30, limits: Limits::default() }
+        ExtractOptions {
+            select: Vec::new(),
+            max_total: 64 << 30,
+            limits: Limits::default(),
+            overwrite: false,
+        }
     }
 }
 
@@ -169,11 +177,11 @@ pub fn extract<R: Read + Seek>(
     let mut duplicate = vec_of(entries.len());
     for (i, e) in entries.iter().enumerate() {
         if let Ok(p) = safe_path::sanitize(&e.name) {
-            let key = SafePath::clone(&p);
-            if first_of.contains_key(&key) {
-                duplicate[i] = true;
-            } else {
-                first_of.insert(key, i);
+            match first_of.entry(p) {
+                std::collections::hash_map::Entry::Occupied(_) => duplicate[i] = true,
+                std::collections::hash_map::Entry::Vacant(v) => {
+                    v.insert(i);
+                }
             }
         }
     }
@@ -224,13 +232,19 @@ pub fn extract<R: Read + Seek>(
             continue;
         }
         let dest = parent.join(last[0]);
-        if std::fs::symlink_metadata(&dest).is_ok() {
+        let existing = std::fs::symlink_metadata(&dest).ok();
+        // Replacing swaps the directory entry (never writes through a link), but a
+        // directory is never replaced.
+        if existing.as_ref().is_some_and(|m| !options.overwrite || m.is_dir()) {
             report
                 .refused
                 .push((e.name.clone(), Refusal::Conflict(std::format!("{} already exists", dest.display()))));
             continue;
         }
-        let mut file = match AtomicFile::create(&dest, Overwrite::Never) {
+        let mut file = match AtomicFile::create(
+            &dest,
+            if options.overwrite { Overwrite::Replace } else { Overwrite::Never },
+        ) {
             Ok(f) => f,
             Err(err) => {
                 report.failed.push((e.name.clone(), err.to_string()));
