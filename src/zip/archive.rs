@@ -517,7 +517,14 @@ fn parse_central_directory(cd: &[u8], count: u64) -> Result<Vec<Entry>> {
         } else if let Some(n) = unicode_name {
             n
         } else {
-            cp437::decode(&raw_name)
+            // Without the flag the name is in the writer's charset: CP437 for DOS and
+            // Windows hosts (FAT 0, HPFS 6, NTFS 11, VFAT 14); Unix tools (Info-ZIP)
+            // store their locale's bytes, in practice UTF-8, as `unzip` assumes too.
+            let dos_host = matches!(made_by >> 8, 0 | 6 | 11 | 14);
+            match std::str::from_utf8(&raw_name) {
+                Ok(s) if !dos_host => s.to_string(),
+                _ => cp437::decode(&raw_name),
+            }
         };
         // Only a Unix host (3) stores a Unix mode in the upper 16 bits.
         let unix_mode = (made_by >> 8 == 3 && external >> 16 != 0).then_some(external >> 16);

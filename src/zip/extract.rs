@@ -104,10 +104,14 @@ impl ExtractReport {
 }
 
 fn make_dir(path: &Path) -> std::io::Result<()> {
-    let mut b = std::fs::DirBuilder::new();
     #[cfg(unix)]
-    std::os::unix::fs::DirBuilderExt::mode(&mut b, 0o700);
-    b.create(path)
+    {
+        let mut b = std::fs::DirBuilder::new();
+        std::os::unix::fs::DirBuilderExt::mode(&mut b, 0o700);
+        b.create(path)
+    }
+    #[cfg(not(unix))]
+    std::fs::DirBuilder::new().create(path)
 }
 
 /// Creates (or checks) every directory from `root` down to `rel`'s components,
