@@ -17,7 +17,7 @@ use backupcrypt::{
 use clap::Args;
 
 use super::Global;
-use super::exit::{self, Failure};
+use super::exit::{self, Exit, Failure};
 use super::input::Input;
 use super::openssl::{self, Detected, OpenSslArgs};
 use super::output::{self, Destination, Output};
@@ -141,29 +141,33 @@ pub fn run(args: DecryptArgs, global: &Global) -> exit::Result {
         Destination::Stdout => "discard what was written to standard output",
         Destination::File(_) => "nothing was written",
     };
-    let prepared =
-        prepare(&mut input, &password, &args.openssl, limits).map_err(|f| f.about_name(&input.name))?;
-    if let Some(d) = &prepared.openssl {
-        if !global.quiet {
-            eprintln!("backupcrypt: {}", d.describe());
+    let prepared = prepare(&mut input, &password, &args.openssl, limits).map_err(|mut f| {
+        if f.exit == Exit::WrongPassword {
+            f.message += ": nothing was decrypted; check the password, or give the options the file was made with \
+                     (--cipher, --md, --iter, --legacy-kdf)";
         }
-    }
-    if prepared.format.is_none() && !global.quiet {
-        // Not recognised: the decryptor will say exactly what is wrong.
-    }
+        f.about_name(&input.name)
+    })?;
     let name = input.name.clone();
     let mut progress = Progress::new("decrypting", input.len, global.quiet);
     progress.phase("deriving the key");
     let (integrity, written) = {
         let counted = Counting::new(input.into_reader(), &mut progress);
         let mut reader = DecryptingReader::new(counted, password, prepared.options);
-        let written = copy(&mut reader, &mut out).map_err(|e| e.into_failure(nothing).about_name(&name))?;
+        let written = copy(&mut reader, &mut out).map_err(|(e, written)| {
+            // Standard output cannot take back what it was given.
+            let nothing = if written == 0 { "nothing was written" } else { nothing };
+            e.into_failure(nothing).about_name(&name)
+        })?;
         (reader.integrity(), written)
     };
     progress.finish();
     let integrity =
         integrity.ok_or_else(|| exit::from_error(&Error::Truncated, nothing).about_name(&name))?;
     out.commit()?;
+    if let Some(d) = prepared.openssl.filter(|_| !global.quiet) {
+        eprintln!("backupcrypt: {}", d.describe());
+    }
     if !global.quiet {
         eprintln!(
             "backupcrypt: decrypted {name} to {} ({}); integrity: {}",
@@ -196,9 +200,10 @@ impl CopyError {
     }
 }
 
-/// Copies `reader` into `out`, telling read (decryption) errors from write errors.
-/// The buffer is wiped afterwards: it held plaintext.
-pub fn copy(reader: &mut impl Read, out: &mut impl Write) -> Result<u64, CopyError> {
+/// Copies `reader` into `out`, telling read (decryption) errors from write errors;
+/// on error, also says how many bytes had been written. The buffer is wiped
+/// afterwards: it held plaintext.
+pub fn copy(reader: &mut impl Read, out: &mut impl Write) -> Result<u64, (CopyError, u64)> {
     let mut buf = zeroize::Zeroizing::new(vec![0u8; backupcrypt::io::CHUNK]);
     let mut total = 0u64;
     loop {
@@ -206,11 +211,11 @@ pub fn copy(reader: &mut impl Read, out: &mut impl Write) -> Result<u64, CopyErr
             Ok(0) => break,
             Ok(n) => n,
             Err(e) if e.kind() == ErrorKind::Interrupted => continue,
-            Err(e) => return Err(CopyError::Read(Error::from(e))),
+            Err(e) => return Err((CopyError::Read(Error::from(e)), total)),
         };
-        out.write_all(&buf[..n]).map_err(CopyError::Write)?;
+        out.write_all(&buf[..n]).map_err(|e| (CopyError::Write(e), total))?;
         total += n as u64;
     }
-    out.flush().map_err(CopyError::Write)?;
+    out.flush().map_err(|e| (CopyError::Write(e), total))?;
     Ok(total)
 }

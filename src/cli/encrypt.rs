@@ -151,7 +151,7 @@ pub fn run(args: EncryptArgs, global: &Global) -> exit::Result {
     drop(password);
     let n = {
         let mut counted = Counting::new(input.into_reader(), &mut progress);
-        copy(&mut counted, &mut writer).map_err(|e| match e {
+        copy(&mut counted, &mut writer).map_err(|(e, _)| match e {
             CopyError::Read(Error::Io(io)) => {
                 exit::from_io(&io, &format!("reading {name} failed; {nothing}"))
             }

@@ -9,7 +9,7 @@
 //! decides, and the full decryption checks the padding afterwards.
 
 use backupcrypt::openssl::{self, Armour, Cipher, Content, KeyDerivation, Params, Salt};
-use backupcrypt::{Md, Password};
+use backupcrypt::{Error, Md, Password};
 use clap::Args;
 
 use super::exit::{self, Exit, Failure};
@@ -139,7 +139,7 @@ impl Detected {
                 )
             }
             Choice::Fallback => {
-                format!("OpenSSL options: no preset recognised the first block; trying the default `{flags}`")
+                format!("OpenSSL options: no preset recognised the first block; used the default `{flags}`")
             }
         }
     }
@@ -182,16 +182,16 @@ pub fn detect(input: &mut Input, password: &Password, args: &OpenSslArgs) -> exi
     let tail = if salted { input.tail(32) } else { None };
     let mut results = Vec::with_capacity(presets.len());
     for params in presets {
-        let (padding, content) = if whole {
+        let trial = if whole {
             trial_decrypt(&head, password, params, true)
         } else if let (Some(tail), Some(len)) = (&tail, input.len) {
-            match openssl::probe(password, &params, &head, tail, len) {
-                Ok(r) => (Some(r.padding_ok), r.content),
-                // Truncated or similar: let the decryption say so.
-                Err(_) => return Ok(Detected { params: presets[0], choice: Choice::Fallback }),
-            }
+            openssl::probe(password, &params, &head, tail, len).ok().map(|r| (Some(r.padding_ok), r.content))
         } else {
             trial_decrypt(&head, password, params, false)
+        };
+        // Truncated or similar: the full decryption will say exactly what is wrong.
+        let Some((padding, content)) = trial else {
+            return Ok(Detected { params: presets[0], choice: Choice::Fallback });
         };
         results.push((params, padding, content));
     }
@@ -212,8 +212,7 @@ pub fn detect(input: &mut Input, password: &Password, args: &OpenSslArgs) -> exi
         return Err(Failure::new(
             Exit::WrongPassword,
             format!(
-                "wrong password, or options other than the common presets: none of {} gives valid padding: \
-                 nothing was decrypted; check the password, or give the options (--cipher, --md, --iter, --legacy-kdf)",
+                "wrong password, or OpenSSL options other than the common presets (none of {} gives valid padding)",
                 tried.join(", ")
             ),
         ));
@@ -221,19 +220,26 @@ pub fn detect(input: &mut Input, password: &Password, args: &OpenSslArgs) -> exi
     Ok(Detected { params: presets[0], choice: Choice::Fallback })
 }
 
-/// Decrypts the head with `params`: (padding valid if `whole`, first block's content).
-fn trial_decrypt(head: &[u8], password: &Password, params: Params, whole: bool) -> (Option<bool>, Content) {
+/// Decrypts the head with `params`: (padding valid if `whole`, first block's
+/// content); `None` if the file is malformed whatever the parameters.
+fn trial_decrypt(
+    head: &[u8],
+    password: &Password,
+    params: Params,
+    whole: bool,
+) -> Option<(Option<bool>, Content)> {
     let mut d = openssl::Decryptor::new(password.clone(), params);
     let mut out = Vec::new();
-    if d.update(head, &mut out).is_err() {
-        return (Some(false), Content::Unknown);
-    }
+    d.update(head, &mut out).ok()?;
     let padding = if whole {
-        let ok = d.finish(&mut out).is_ok();
-        if !ok {
-            out.clear();
+        match d.finish(&mut out) {
+            Ok(_) => Some(true),
+            Err(Error::WrongPassword(_)) => {
+                zeroize::Zeroize::zeroize(&mut out);
+                Some(false)
+            }
+            Err(_) => return None,
         }
-        Some(ok)
     } else {
         None
     };
@@ -243,7 +249,7 @@ fn trial_decrypt(head: &[u8], password: &Password, params: Params, whole: bool) 
         openssl::looks_like_plaintext(&out[..out.len().min(16)])
     };
     zeroize::Zeroize::zeroize(&mut out);
-    (padding, content)
+    Some((padding, content))
 }
 
 #[cfg(test)]
