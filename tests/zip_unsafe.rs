@@ -8,7 +8,7 @@ use std::fs;
 use std::path::Path;
 
 use backupcrypt::zip::{self, Archive, ExtractOptions, Refusal, safe_path::Unsafe};
-use zip_support::{RawEntry, backupcrypt, raw_zip, run, tree};
+use zip_support::{RawEntry, backupcrypt, ok, raw_zip, run, tree};
 
 fn extract_cli(zip_bytes: &[u8], root: &Path) -> (std::process::Output, std::path::PathBuf) {
     // The target sits in its own parent, so that escapes to `..` would show there.
@@ -173,6 +173,21 @@ fn deflate_bomb_overlapping_entries_and_lying_sizes_are_refused() {
     let (out, parent) = extract_cli(&bomb_only, tmp2.path());
     assert_eq!(out.status.code(), Some(6), "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(tree(&parent), ["target", "target/ok.txt"]);
+    // A user who trusts the archive can raise the limit.
+    let target = parent.join("target");
+    let enc = tmp2.path().join("hostile.zip.aes");
+    ok(backupcrypt()
+        .args(["extract", "-q", "--max-ratio", "5000", "-C"])
+        .arg(&target)
+        .arg(&enc)
+        .arg("bomb.bin"));
+    assert_eq!(fs::metadata(target.join("bomb.bin")).unwrap().len(), 50 << 20);
+    // And a total cap refuses it again.
+    let out = run(backupcrypt()
+        .args(["extract", "-q", "--max-ratio", "5000", "--max-total", "1M", "-C"])
+        .arg(tmp2.path().join("t2"))
+        .arg(&enc));
+    assert_eq!(out.status.code(), Some(6));
 }
 
 #[test]

@@ -36,6 +36,12 @@ pub struct Args {
     /// Replace existing files.
     #[arg(short = 'f', long)]
     pub force: bool,
+    /// Refuse deflated entries over 1 MiB that expand more than N:1 (zip bombs).
+    #[arg(long, value_name = "N", default_value_t = zip::Limits::default().max_ratio)]
+    pub max_ratio: u64,
+    /// Refuse to write more than this many bytes in all (suffixes K, M, G, T).
+    #[arg(long, value_name = "SIZE", default_value = "64G", value_parser = parse_size)]
+    pub max_total: u64,
     #[command(flatten)]
     pub password: PasswordArgs,
     #[command(flatten)]
@@ -50,8 +56,12 @@ pub struct Args {
 pub fn run(args: Args, global: &Global) -> exit::Result {
     let name = exit::display(&args.file);
     let mut opened = open(&args.file, &args.password, &args.openssl, args.verify, global)?;
-    let options =
-        ExtractOptions { select: args.entries.clone(), overwrite: args.force, ..Default::default() };
+    let options = ExtractOptions {
+        select: args.entries.clone(),
+        overwrite: args.force,
+        max_total: args.max_total,
+        limits: zip::Limits { max_ratio: args.max_ratio, ..zip::Limits::default() },
+    };
     if args.verify {
         let chosen: Vec<usize> = opened
             .archive
@@ -64,7 +74,7 @@ pub fn run(args: Args, global: &Global) -> exit::Result {
             })
             .map(|(i, _)| i)
             .collect();
-        check_entries(&mut opened.archive, &chosen).map_err(|f| {
+        check_entries(&mut opened.archive, &chosen, &options.limits).map_err(|f| {
             Failure::new(f.exit, format!("{}; nothing was extracted", f.message)).about_name(&name)
         })?;
     }
@@ -103,6 +113,21 @@ pub fn run(args: Args, global: &Global) -> exit::Result {
         return Err(Failure::silent(Exit::Failure));
     }
     Ok(())
+}
+
+/// `64G`, `500M`, `1024`: a byte count with an optional binary suffix.
+fn parse_size(s: &str) -> Result<u64, String> {
+    let t = s.trim();
+    let shift = match t.chars().last().map(|c| c.to_ascii_uppercase()) {
+        Some('K') => 10,
+        Some('M') => 20,
+        Some('G') => 30,
+        Some('T') => 40,
+        _ => 0,
+    };
+    let digits = if shift == 0 { t } else { &t[..t.len() - 1] };
+    let n: u64 = digits.parse().map_err(|e| format!("{s:?} is not a size: {e}"))?;
+    n.checked_mul(1 << shift).ok_or_else(|| format!("{s:?} is too large"))
 }
 
 /// Entry names can hold control characters: never print them raw.
