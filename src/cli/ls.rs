@@ -231,7 +231,12 @@ pub fn run(args: Args, global: &Global) -> exit::Result {
     } else {
         print_table(&mut out, entries)
     };
-    written.and_then(|()| out.flush()).map_err(|e| exit::from_io(&e, "the listing was cut short"))?;
+    match written.and_then(|()| out.flush()) {
+        // `backupcrypt ls … | head`: the reader has all it wanted.
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => return Ok(()),
+        Err(e) => return Err(exit::from_io(&e, "the listing was cut short")),
+        Ok(()) => {}
+    }
     if !global.quiet {
         let total: u64 = entries.iter().map(|e| e.size).sum();
         let check = match (opened.integrity, args.verify) {
