@@ -6,6 +6,32 @@
 //! [`crate::io::SeekableDecryptor`]: listing an encrypted backup reads only its
 //! last few hundred kilobytes, and extracting one entry reads about that entry.
 //!
+//! ```
+//! use std::io::Cursor;
+//! use backupcrypt::io::{EncryptTo, SeekableDecryptor, encrypt_stream};
+//! use backupcrypt::zip::{Archive, Compression, DosDateTime, Limits, ZipWriter};
+//! use backupcrypt::{DecryptOptions, Password, aescrypt::Version};
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let password = Password::from("backup-key=");
+//! // A backup as the job made them: a ZIP, encrypted with AES Crypt v2.
+//! let mut zip = ZipWriter::new(Vec::new());
+//! let t = DosDateTime::from_unix(1_660_000_000);
+//! zip.add_file("scan.pdf", t, Compression::Stored, 5, &b"%PDF-"[..])?;
+//! let mut backup = Vec::new();
+//! encrypt_stream(&zip.finish()?[..], &mut backup, &password, EncryptTo::AesCrypt(Version::V2))?;
+//!
+//! // List it and read one entry, decrypting only the blocks needed (unverified
+//! // until `verify()`; each entry's CRC-32 is checked by `copy_entry`).
+//! let reader = SeekableDecryptor::new(Cursor::new(backup), &password, &DecryptOptions::default())?;
+//! let mut archive = Archive::new(reader)?;
+//! assert_eq!(archive.entries()[0].name, "scan.pdf");
+//! let mut pdf = Vec::new();
+//! archive.copy_entry(0, &mut pdf, &Limits::default())?;
+//! assert_eq!(pdf, b"%PDF-");
+//! assert!(archive.get_mut().verify()?.is_authenticated());
+//! # Ok(()) }
+//! ```
+//!
 //! Why not the `zip` crate: version 7 keys entries by name, so a second entry with
 //! the same name silently replaces the first (we must see and refuse duplicates);
 //! it reads every local header to give out an entry's metadata (a seek and a
