@@ -12,10 +12,12 @@
 mod atomic;
 mod mac_thread;
 mod reader;
+mod seekable;
 mod writer;
 
 pub use atomic::{AtomicFile, Overwrite};
 pub use reader::DecryptingReader;
+pub use seekable::{DEFAULT_WINDOW, SeekableDecryptor};
 pub use writer::{EncryptTo, EncryptingWriter};
 
 use std::io::{self, BufRead, Read, Write};
