@@ -240,3 +240,27 @@ fn inspect_json_describes_both_formats() {
     assert!(s.contains("{\"file\":\"y.enc\",\"error\":\"not an encrypted file"), "{s}");
     assert!(s.contains("\"exit_code\":5}]"), "{s}");
 }
+
+#[test]
+fn unsafe_archive_content_is_6_and_nothing_escapes() {
+    let d = tempdir();
+    // Info-ZIP will not write `../` names; Python's zipfile will.
+    let out = std::process::Command::new("python3")
+        .current_dir(d.path())
+        .args([
+            "-c",
+            "import zipfile\nwith zipfile.ZipFile('.h.zip', 'w') as z:\n    \
+             z.writestr('ok.txt', 'fine')\n    z.writestr('../escape.txt', 'evil')",
+        ])
+        .output()
+        .expect("python3");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let zip = read(&d.path().join(".h.zip"));
+    std::fs::remove_file(d.path().join(".h.zip")).unwrap();
+    encrypt_aes(d.path(), "h.zip.aes", &zip);
+    std::fs::create_dir_all(d.path().join("in/target")).unwrap();
+    let r = run(bc_pw(d.path()).args(["extract", "h.zip.aes", "-C", "in/target"])).expect(6);
+    assert!(r.stderr.contains("escape.txt"), "{}", r.stderr);
+    assert_eq!(listing(&d.path().join("in")), ["target"]);
+    assert_eq!(listing(&d.path().join("in/target")), ["ok.txt"]);
+}

@@ -18,7 +18,7 @@ use super::input::Input;
 /// The options `openssl enc` needs to be told (none is recorded in the file).
 #[derive(Args, Debug, Clone, Default)]
 #[command(
-    next_help_heading = "OpenSSL options (the file records none of them; default: try the common presets)"
+    next_help_heading = "OpenSSL options (not recorded in the file; when decrypting without them, the common presets are tried)"
 )]
 pub struct OpenSslArgs {
     /// Cipher: aes-128-cbc, aes-192-cbc, aes-256-cbc, aes-128-ctr, aes-192-ctr, aes-256-ctr
