@@ -82,7 +82,7 @@ fn damage_on_stdout_is_reported_by_the_exit_code() {
     let n = bytes.len();
     bytes[n - 40] ^= 0x80;
     let r = run_stdin(bc_pw(d.path()).arg("decrypt"), &bytes).expect(4);
-    assert!(r.stderr.contains("discard what was written to standard output"), "{}", r.stderr);
+    assert!(r.stderr.contains("discard what was written to the output"), "{}", r.stderr);
 }
 
 #[test]
@@ -175,4 +175,33 @@ fn progress_on_a_terminal_only() {
     // And without a terminal, stderr has the summary only.
     let r = run(bc_pw(d.path()).args(["decrypt", "x.aes", "-o", "-"])).expect(0);
     assert!(!r.stderr.contains("deriving") && !r.stderr.contains('\r'), "{}", r.stderr);
+}
+
+/// `-o /dev/null` and a named pipe are written in place (they cannot be replaced
+/// atomically), and `--force` never replaces the device node or the FIFO itself.
+#[cfg(target_os = "linux")]
+#[test]
+fn devices_and_fifos_are_written_in_place_never_replaced() {
+    use std::os::unix::fs::FileTypeExt;
+    let d = tempdir();
+    let plain = data(300_000);
+    encrypt_aes(d.path(), "x.aes", &plain);
+    // /dev/null: without --force (no harm in writing to it). --force is not tried
+    // here: if it were broken it would break /dev/null for the whole machine.
+    run(bc_pw(d.path()).args(["decrypt", "-q", "x.aes", "-o", "/dev/null"])).expect(0);
+    assert!(std::fs::metadata("/dev/null").unwrap().file_type().is_char_device());
+    // A FIFO, with --force.
+    let fifo = d.path().join("pipe");
+    assert!(std::process::Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read(fifo).unwrap())
+    };
+    run(bc_pw(d.path()).args(["decrypt", "-q", "--force", "x.aes", "-o", "pipe"])).expect(0);
+    assert!(reader.join().unwrap() == plain);
+    assert!(std::fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo(), "the FIFO was replaced");
+    // The library refuses to rename over one, whatever the caller asks.
+    let e = backupcrypt::io::AtomicFile::create(&fifo, backupcrypt::io::Overwrite::Replace).err().unwrap();
+    assert_eq!(e.kind(), std::io::ErrorKind::InvalidInput);
+    assert_eq!(listing(d.path()), ["pipe", "x.aes"]);
 }

@@ -136,10 +136,8 @@ pub fn run(args: DecryptArgs, global: &Global) -> exit::Result {
     let mut out = Output::create(&dest, args.force)?;
     let password = args.password.read(Prompt::Once)?;
     let limits = Limits { max_iterations: args.max_iterations };
-    let nothing = match dest {
-        Destination::Stdout => "discard what was written to standard output",
-        Destination::File(_) => "nothing was written",
-    };
+    let nothing =
+        if out.is_streaming() { "discard what was written to the output" } else { "nothing was written" };
     let prepared = prepare(&mut input, &password, &args.openssl, limits).map_err(|mut f| {
         if f.exit == Exit::WrongPassword {
             f.message += ": nothing was decrypted; check the password, or give the options the file was made with \

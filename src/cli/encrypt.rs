@@ -140,10 +140,8 @@ pub fn run(args: EncryptArgs, global: &Global) -> exit::Result {
         ));
     }
     let password = args.password.read(Prompt::Confirm)?;
-    let nothing = match dest {
-        Destination::Stdout => "discard what was written to standard output",
-        Destination::File(_) => "nothing was written",
-    };
+    let nothing =
+        if out.is_streaming() { "discard what was written to the output" } else { "nothing was written" };
     let name = input.name.clone();
     let mut progress = Progress::new("encrypting", input.len, global.quiet);
     progress.phase("deriving the key");

@@ -6,6 +6,7 @@
 //! streams: whatever is written there before a failure cannot be taken back, so
 //! the exit code is what tells a script whether to trust it.
 
+use std::fs::{File, OpenOptions};
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
@@ -19,6 +20,9 @@ pub enum Output {
     File(AtomicFile),
     /// Standard output (buffered).
     Stdout(StdoutSink),
+    /// An existing device or FIFO (`/dev/null`, a named pipe): written in place,
+    /// streaming like standard output, since it cannot be replaced atomically.
+    Device(File),
 }
 
 /// Buffered standard output that, unless committed, drops its buffer instead of
@@ -95,7 +99,13 @@ impl Output {
                 Ok(Output::Stdout(StdoutSink(Some(io::BufWriter::with_capacity(1 << 16, io::stdout())))))
             }
             Destination::File(path) => {
-                if path.is_dir() {
+                let meta = std::fs::metadata(path).ok();
+                if meta.as_ref().is_some_and(|m| !m.is_file() && !m.is_dir()) {
+                    return OpenOptions::new().write(true).open(path).map(Output::Device).map_err(|e| {
+                        Failure::new(Exit::Failure, format!("cannot open {}: {e}", path.display()))
+                    });
+                }
+                if meta.as_ref().is_some_and(std::fs::Metadata::is_dir) {
                     return Err(Failure::new(
                         Exit::Failure,
                         format!("{} is a directory: name the output file with -o", path.display()),
@@ -119,6 +129,12 @@ impl Output {
         }
     }
 
+    /// True when bytes written cannot be taken back (standard output, a device):
+    /// then only the exit code tells whether they passed the final check.
+    pub fn is_streaming(&self) -> bool {
+        !matches!(self, Output::File(_))
+    }
+
     /// Flushes and, for a file, gives it its name.
     ///
     /// # Errors
@@ -129,6 +145,7 @@ impl Output {
                 .get()
                 .and_then(Write::flush)
                 .map_err(|e| exit::from_io(&e, "writing standard output failed")),
+            Output::Device(mut f) => f.flush().map_err(|e| exit::from_io(&e, "writing the output failed")),
             Output::File(f) => {
                 let dest = f.dest().to_path_buf();
                 f.persist().map_err(|e| {
@@ -154,6 +171,7 @@ impl Write for Output {
         match self {
             Output::File(f) => f.write(buf),
             Output::Stdout(w) => w.get()?.write(buf),
+            Output::Device(f) => f.write(buf),
         }
     }
 
@@ -161,6 +179,7 @@ impl Write for Output {
         match self {
             Output::File(f) => f.write_all(buf),
             Output::Stdout(w) => w.get()?.write_all(buf),
+            Output::Device(f) => f.write_all(buf),
         }
     }
 
@@ -168,6 +187,7 @@ impl Write for Output {
         match self {
             Output::File(f) => f.flush(),
             Output::Stdout(w) => w.get()?.flush(),
+            Output::Device(f) => f.flush(),
         }
     }
 }

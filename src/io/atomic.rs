@@ -68,14 +68,26 @@ impl AtomicFile {
     ///
     /// # Errors
     /// `AlreadyExists` if `dest` exists and `overwrite` is [`Overwrite::Never`]
-    /// (checked now, so that no work is wasted, and again when persisting); any
-    /// error creating the temporary file.
+    /// (checked now, so that no work is wasted, and again when persisting);
+    /// `InvalidInput` if `dest` exists and is not a regular file or a symlink (a
+    /// device, FIFO, socket or directory is never replaced); any error creating
+    /// the temporary file.
     pub fn create(dest: &Path, overwrite: Overwrite) -> io::Result<Self> {
-        if overwrite == Overwrite::Never && std::fs::symlink_metadata(dest).is_ok() {
-            return Err(io::Error::new(
-                io::ErrorKind::AlreadyExists,
-                std::format!("{} already exists", dest.display()),
-            ));
+        match std::fs::symlink_metadata(dest) {
+            Ok(_) if overwrite == Overwrite::Never => {
+                return Err(io::Error::new(
+                    io::ErrorKind::AlreadyExists,
+                    std::format!("{} already exists", dest.display()),
+                ));
+            }
+            // Renaming over `/dev/null` or a FIFO would replace the device node itself.
+            Ok(meta) if !meta.is_file() && !meta.file_type().is_symlink() => {
+                return Err(io::Error::new(
+                    io::ErrorKind::InvalidInput,
+                    std::format!("{} is not a regular file: it will not be replaced", dest.display()),
+                ));
+            }
+            _ => {}
         }
         #[cfg(target_os = "linux")]
         {
