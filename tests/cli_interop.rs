@@ -169,3 +169,20 @@ fn aescrypt3_round_trip() {
     let r = run(bc_pw(d.path()).args(["decrypt", "-q", "p.aes", "-o", "-"])).expect(0);
     assert!(r.stdout == plain);
 }
+
+#[test]
+fn a_preset_matched_by_padding_alone_comes_with_a_warning() {
+    let d = tempdir();
+    // Random-looking plaintext: only the padding can confirm the preset.
+    let plain = data(50_000);
+    encrypt_openssl(d.path(), "r.enc", &plain, &["-aes-256-cbc", "-md", "md5"], PASSWORD);
+    let r = run(bc_pw(d.path()).args(["decrypt", "r.enc", "-o", "-"])).expect(0);
+    assert!(r.stdout == plain);
+    assert!(
+        r.stderr.contains(
+            "preset `-aes-256-cbc -md md5` matched (final padding valid, content: not recognised); warning"
+        ),
+        "{}",
+        r.stderr
+    );
+}

@@ -133,10 +133,16 @@ impl Detected {
                     Some(true) => "final padding valid, ",
                     _ => "",
                 };
-                format!(
+                let mut line = format!(
                     "OpenSSL options: preset `{flags}` matched ({padding}content: {})",
                     content_name(content)
-                )
+                );
+                if content == Content::Unknown {
+                    // Valid padding alone happens for about 1 wrong password in 256.
+                    line += "; warning: the data looks like nothing known: if it is garbage, \
+                             the password or the options are wrong";
+                }
+                line
             }
             Choice::Fallback => {
                 format!("OpenSSL options: no preset recognised the first block; used the default `{flags}`")
