@@ -311,6 +311,10 @@ fn base64_armour_in_other_layouts() {
             check(cmd);
             assert!(std::fs::read(&out).unwrap() == plaintext, "layout {i}: openssl");
         }
+        let info =
+            inspect(layout, Some(layout.len() as u64), &[]).unwrap_or_else(|e| panic!("layout {i}: {e}"));
+        assert!(info.base64, "layout {i}");
+        assert_eq!(info.salt, inspect(&armoured, None, &[]).unwrap().salt, "layout {i}");
         for armour in [Armour::Auto, params.armour] {
             let (got, _) = decrypt_random(
                 layout,
