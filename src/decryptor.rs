@@ -123,6 +123,44 @@ impl Decryptor {
         }
     }
 
+    /// AES Crypt: takes the payload HMAC out so another thread can compute it
+    /// (see [`aescrypt::Decryptor::detach_mac`]); `None` for other formats or
+    /// before the header has been read.
+    pub fn detach_mac(&mut self) -> Option<aescrypt::PayloadMac> {
+        match &mut self.inner {
+            Inner::AesCrypt(d) => d.detach_mac(),
+            _ => None,
+        }
+    }
+
+    /// [`Decryptor::update`] for a stream whose MAC was detached: the ciphertext
+    /// the MAC covers is appended to `mac_input`.
+    ///
+    /// # Errors
+    /// As [`Decryptor::update`].
+    pub fn update_detached(
+        &mut self,
+        input: &[u8],
+        out: &mut Vec<u8>,
+        mac_input: &mut Vec<u8>,
+    ) -> Result<()> {
+        match &mut self.inner {
+            Inner::AesCrypt(d) => d.update_detached(input, out, mac_input),
+            _ => self.update(input, out),
+        }
+    }
+
+    /// [`Decryptor::finish`] for a stream whose MAC was detached.
+    ///
+    /// # Errors
+    /// As [`Decryptor::finish`].
+    pub fn finish_detached(self, out: &mut Vec<u8>, mac: aescrypt::PayloadMac) -> Result<Integrity> {
+        match self.inner {
+            Inner::AesCrypt(d) => (*d).finish_detached(out, mac),
+            _ => self.finish(out),
+        }
+    }
+
     /// Ends the stream and runs the format's final checks.
     ///
     /// # Errors
