@@ -74,14 +74,21 @@ phase_end
 pass "openssl enc -d -aes-256-cbc -pbkdf2 decrypts backupcrypt's output to the exact dump"
 
 phase_start "backupcrypt verify"
-"$BIN" verify --password-env BACKUP_KEY "$OBJ" >"$WORK/verify.out" 2>&1 ||
-  { cat "$WORK/verify.out" >&2; fail "backupcrypt verify rejected a good backup"; }
+"$BIN" verify --json --password-env BACKUP_KEY "$OBJ" >"$WORK/verify.json" 2>"$WORK/verify.err" ||
+  { cat "$WORK/verify.err" "$WORK/verify.json" >&2; fail "backupcrypt verify rejected a good backup"; }
 phase_end
-cat "$WORK/verify.out"
-pass "backupcrypt verify: good backup"
+# OpenSSL has no MAC: "ok" must rest on the padding and on recognising the pg_dump header and footer.
+"$PY" -c 'import json, sys
+doc = json.load(open(sys.argv[1]))
+f, = doc["files"]
+assert doc["passed"] is True and f["status"] == "ok", f
+assert (f["format"], f["integrity"], f["content"]) == ("openssl", "padding", "pg_dump"), f
+assert (f["space"], f["kind"]) == ("production", "database"), f' "$WORK/verify.json" ||
+  fail "verify --json: $(cat "$WORK/verify.json")"
+pass "backupcrypt verify: good backup (padding valid, pg_dump header and footer recognised)"
 
 # A dump cut short has perfect padding once encrypted: only the missing footer shows it.
-CUT=$DBDIR/2099-01-01--00-00-00.sql.encrypted
+CUT=$WORK/cut.sql.encrypted
 "$PGBIN/pg_dump" -d app | head -c -200 | "$BIN" encrypt --format openssl --password-env BACKUP_KEY >"$CUT"
 got=0
 "$BIN" verify --password-env BACKUP_KEY "$CUT" >"$WORK/verify-cut.out" 2>&1 || got=$?
@@ -132,17 +139,31 @@ phase_end
 pass "legacy openssl backup: verified, decrypted to stdout, restored identically"
 
 # --- Finding the newest intact backup in a folder of them. ---
-# Newest first: a damaged one (a flipped byte in the last block breaks the padding), then the
-# good one made above, then the legacy one.
-DAMAGED=$DBDIR/2099-12-31--23-59-59.sql.encrypted
-cp "$OBJ" "$DAMAGED"
-flip_byte "$DAMAGED" -5
+# Newest first: a dump cut short (damaged: no footer), the good one made above, the legacy one.
+CUT=$DBDIR/2099-12-31--23-59-59.sql.encrypted
+"$PGBIN/pg_dump" -d app | head -c -200 | "$BIN" encrypt -q --format openssl --password-env BACKUP_KEY >"$CUT"
 got=0
-"$BIN" verify --password-env BACKUP_KEY "$DBDIR" >"$WORK/verify-dir.out" 2>&1 || got=$?
+"$BIN" verify --json --password-env BACKUP_KEY "$DBDIR" >"$WORK/verify-dir.json" 2>"$WORK/verify-dir.err" || got=$?
+((got == 4)) || { cat "$WORK/verify-dir.err" "$WORK/verify-dir.json" >&2; fail "verify DIR with a damaged backup: exit $got, want 4"; }
+"$PY" - "$WORK/verify-dir.json" "$OBJ" "$CUT" "$LEGACY" <<'PY' || fail "verify DIR --json: wrong verdicts or newest intact backup"
+import json, os, sys
+doc = json.load(open(sys.argv[1]))
+good, cut, legacy = sys.argv[2:]
+status = {os.path.basename(f["file"]): f for f in doc["files"]}
+assert doc["passed"] is False, doc["passed"]
+assert status[os.path.basename(cut)]["status"] == "damaged", status
+for f in (good, legacy):
+    assert status[os.path.basename(f)]["status"] == "ok", status
+    assert status[os.path.basename(f)]["content"] == "pg_dump", status
+# Sorted by the time in the names, oldest first.
+assert [os.path.basename(f["file"]) for f in doc["files"]] == [os.path.basename(f) for f in (legacy, good, cut)], doc["files"]
+newest = [n for n in doc["newest_intact"] if n["kind"] == "database"]
+assert len(newest) == 1 and newest[0]["space"] == "production", newest
+assert [os.path.basename(f) for f in newest[0]["files"]] == [os.path.basename(good)], newest
+PY
+pass "backupcrypt verify DIR --json: the cut-short newest dump is damaged (exit 4); newest intact = $STAMP"
+"$BIN" verify --password-env BACKUP_KEY "$DBDIR" >"$WORK/verify-dir.out" 2>&1 || true
 cat "$WORK/verify-dir.out"
-((got != 0)) || fail "verify DIR passed a folder with a damaged backup"
-grep -q "$STAMP" "$WORK/verify-dir.out" || fail "verify DIR does not mention the good backup $STAMP"
-pass "backupcrypt verify DIR: damaged newest backup found (exit $got)"
 
 if [[ ${BACKUPCRYPT_WORKFLOW_TEST:-1} == 1 ]]; then
   # The reusable workflow's own script, run here against this server.
