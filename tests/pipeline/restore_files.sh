@@ -136,9 +136,14 @@ for info in z.infolist():
 assert n == sum(len(fs) for _, _, fs in os.walk(tree)), n
 PY
 unzip -tq "$WORK/plain.zip" >/dev/null || fail "Info-ZIP unzip -t rejects the archive"
-rm "$WORK/plain.zip"
 phase_end
 pass "pyAesCrypt 6.0.0 decrypts the archive; Python zipfile and unzip -t accept the ZIP; contents exact"
+
+# The whole-file way (what decrypt.py did): decrypt to X.zip next to X.zip.encrypted.
+"$BIN" decrypt -q --password-env BACKUP_KEY "$ENC"
+cmp "${ENC%.encrypted}" "$WORK/plain.zip" || fail "backupcrypt decrypt and pyAesCrypt 6.0.0 disagree on the archive"
+rm "$WORK/plain.zip" "${ENC%.encrypted}"
+pass "backupcrypt decrypt X.zip.encrypted → X.zip, identical to pyAesCrypt's output"
 
 phase_start "backupcrypt verify (good, damaged, wrong password)"
 "$BIN" verify --password-env BACKUP_KEY "$ENC" >"$WORK/verify.out" 2>&1 || { cat "$WORK/verify.out" >&2; fail "verify rejected a good archive"; }
@@ -149,6 +154,30 @@ expect_exit 4 "$BIN" verify --password-env BACKUP_KEY "$DAMAGED"
 expect_exit 3 "$BIN" verify --password-env WRONG_KEY "$ENC"
 phase_end
 pass "verify: good archive passes, one flipped byte is damage (exit 4), wrong password exit 3"
+
+# A bucket's worth of names in all three historic shapes (FORMATS.md §5), the newest run with a
+# part missing: verify sorts by the real time (the %s epoch shape too) and names the newest
+# complete, intact run.
+HIST=$WORK/hist/staging/files
+mkdir -p "$HIST"
+for n in 2022-06-16--10-30-1655375454.zip.encrypted 2022-07-01--00-00-05.zip.encrypted \
+  2022-10-01--00-00-03--part-1.zip.encrypted 2022-10-01--00-00-03--part-2.zip.encrypted \
+  2022-10-02--00-00-03--part-1.zip.encrypted 2022-10-02--00-00-03--part-3.zip.encrypted; do
+  ln "$ENC" "$HIST/$n"
+done
+"$BIN" verify --json --password-env BACKUP_KEY "$WORK/hist" >"$WORK/verify-hist.json" 2>"$WORK/verify-hist.err" || true
+"$PY" - "$WORK/verify-hist.json" <<'PY' || fail "verify --json over the historic names: $(cat "$WORK/verify-hist.json" "$WORK/verify-hist.err")"
+import json, os, sys
+doc = json.load(open(sys.argv[1]))
+files = doc["files"]
+assert all(f["status"] == "ok" and f["kind"] == "files" and f["space"] == "staging" for f in files), files
+assert [f["time"] for f in files][:2] == ["2022-06-16T10:30:54Z", "2022-07-01T00:00:05Z"], [f["time"] for f in files]
+newest, = [n for n in doc["newest_intact"] if n["kind"] == "files"]
+assert newest["time"] == "2022-10-01T00:00:03Z", newest
+assert sorted(map(os.path.basename, newest["files"])) == [
+    "2022-10-01--00-00-03--part-1.zip.encrypted", "2022-10-01--00-00-03--part-2.zip.encrypted"], newest
+PY
+pass "verify DIR: the three naming shapes (epoch quirk included) in time order; a run missing a part is not intact"
 
 # Streaming to stdout (what the workflow pipes into `aws s3 cp -`) gives the same archive.
 "$BIN" archive --password-env BACKUP_KEY -o - "$TREE" | cat >"$WORK/streamed.zip.encrypted"
