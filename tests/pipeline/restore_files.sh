@@ -55,17 +55,18 @@ for d, _, fs in os.walk(root):
 json.dump(out, sys.stdout)
 PY
 
-# The names in the archive may carry the directory's own name ("tree/…", as `zip -r tree`
-# writes) or not; either way they must be exactly the tree's files.
+# The names in the archive carry the directory's own name ("tree/…", as `zip -r tree` writes),
+# and under it exactly the tree's files (directory entries aside).
 compare_listing() { # LS_JSON_FILE
   "$PY" - "$WORK/tree.json" "$1" <<'PY'
 import json, sys
 tree = json.load(open(sys.argv[1]))
 entries = [e for e in json.load(open(sys.argv[2])) if not e["name"].endswith("/")]
-names = [e["name"] for e in entries]
-if names and all(n.startswith("tree/") for n in names):
-    for e in entries:
-        e["name"] = e["name"][len("tree/"):]
+bad = [e["name"] for e in entries if not e["name"].startswith("tree/")]
+if bad:
+    sys.exit(f"entries outside tree/: {bad[:5]}")
+for e in entries:
+    e["name"] = e["name"][len("tree/"):]
 got = {e["name"]: [e["size"], e["crc32"]] for e in entries}
 if len(got) != len(entries):
     sys.exit("duplicate names in the listing")
@@ -79,7 +80,6 @@ if got != tree:
     sys.exit(f"listing differs: missing {missing}, extra {extra}, wrong size/crc {wrong}")
 PY
 }
-extracted_root() { if [[ -d $1/tree ]]; then echo "$1/tree"; else echo "$1"; fi; }
 
 ENC=$WORK/backup/production/files/2024-01-31--00-00-00--part-1.zip.encrypted
 mkdir -p "${ENC%/*}"
@@ -98,10 +98,11 @@ pass "ls --json: every file, with its size and CRC-32"
 phase_start "backupcrypt extract (everything)"
 "$BIN" extract --password-env BACKUP_KEY -C "$WORK/out" "$ENC"
 phase_end
-diff -r "$TREE" "$(extracted_root "$WORK/out")" || fail "the extracted tree differs from the original"
-f=$(extracted_root "$WORK/out")/Grüße/日本語/файл.txt
+diff -r "$TREE" "$WORK/out/tree" || fail "the extracted tree differs from the original"
+f=$WORK/out/tree/Grüße/日本語/файл.txt
 [[ $(stat -c %a "$f") == 600 ]] || fail "extracted files should be 0600, got $(stat -c %a "$f")"
-pass "archive → extract: byte-identical tree (diff -r), files 0600"
+[[ $(stat -c %a "$WORK/out/tree/Grüße") == 700 ]] || fail "extracted directories should be 0700"
+pass "archive → extract: byte-identical tree (diff -r), files 0600, directories 0700"
 
 # One entry, by its name as ls shows it: only that file is written.
 name=$("$PY" -c 'import json, sys; print(next(e["name"] for e in json.load(open(sys.argv[1])) if e["name"].endswith("emoji 🙂 name.bin")))' "$WORK/ls.json")
@@ -111,6 +112,15 @@ phase_end
 [[ $(find "$WORK/one" -type f | wc -l) == 1 ]] || fail "extracting one entry wrote: $(find "$WORK/one" -type f)"
 cmp "$TREE/Grüße/emoji 🙂 name.bin" "$WORK/one/$name" || fail "the single extracted entry differs"
 pass "extract ENTRY: just that file, byte-identical"
+
+# A glob, as RESTORE.md shows: many/0000.txt … many/0099.txt and nothing else.
+"$BIN" extract -q --password-env BACKUP_KEY -C "$WORK/glob" "$ENC" 'tree/many/00*'
+[[ $(find "$WORK/glob" -type f | wc -l) == 100 ]] || fail "extract 'tree/many/00*' wrote $(find "$WORK/glob" -type f | wc -l) files, want 100"
+# diff: only the 200 files not matched may be missing; every extracted one is identical.
+d=$(diff -r "$TREE/many" "$WORK/glob/tree/many" || true)
+[[ $(grep -c '^Only in [^:]*/many: 0[12][0-9][0-9]\.txt$' <<<"$d") == 200 && $(wc -l <<<"$d") == 200 ]] ||
+  fail "the glob extracted the wrong files: $(head -n 5 <<<"$d")"
+pass "extract 'tree/many/00*': the 100 matching files, byte-identical"
 
 phase_start "pyAesCrypt 6.0.0 decrypts, zipfile + unzip -t read"
 "$PY" - "$ENC" "$TREE" "$WORK/plain.zip" <<'PY'
@@ -130,7 +140,8 @@ n = 0
 for info in z.infolist():
     if info.is_dir():
         continue
-    rel = info.filename[len("tree/"):] if info.filename.startswith("tree/") else info.filename
+    assert info.filename.startswith("tree/"), info.filename
+    rel = info.filename[len("tree/"):]
     assert z.read(info) == open(os.path.join(tree, rel), "rb").read(), rel
     n += 1
 assert n == sum(len(fs) for _, _, fs in os.walk(tree)), n
