@@ -23,6 +23,8 @@ pg_start() {
   if ((EUID == 0)); then
     chmod 711 "$WORK" # let nobody reach its two directories, and nothing else of ours
     chown nobody "$PGDATA_DIR" "$PGSOCK"
+    runuser -u nobody -- test -w "$PGSOCK" ||
+      fail "user nobody cannot reach $PGSOCK (is a parent of $WORK closed to others? set TMPDIR=/tmp)"
   fi
   # An unused port: with no TCP listener it only names the socket file, but a free one keeps a
   # stray server on the default port from ever being reached by mistake.
