@@ -12,6 +12,6 @@
   actionlint -shellcheck "$(command -v shellcheck)" "${workflows[@]}"
   unpinned=$(grep -nE '^\s*(-\s+)?uses:' "${workflows[@]}" | grep -vE 'uses:\s*[^@[:space:]]+@v[0-9]+\.[0-9]+\.[0-9]+\s*$' || true)
   [[ -z $unpinned ]] || { printf 'actions not pinned to a release version:\n%s\n' "$unpinned" >&2; exit 1; }
-  shellcheck -x tests/pipeline/*.sh tests/setup/60-pipeline.sh tests/steps/80-workflows.sh
+  shellcheck -x tests/pipeline/*.sh tests/setup/60-pipeline.sh tests/steps/8[0-9]-*.sh
   echo "actionlint + shellcheck: ${#workflows[@]} workflows clean"
 )
