@@ -236,4 +236,19 @@ phase_end
 diff -r "$TREE" "$WORK/restored/uploads" || fail "the parts together do not restore the tree"
 pass "backup-files.yml: every part verified; all parts extracted together give the tree back exactly"
 
+# A run whose third upload fails must fail and take its first two parts away with it: a partial
+# run in the bucket would look like a backup.
+rm -rf "$FAKE_S3/grc-backups"
+: >"$ARGV_LOG"
+FAKE_S3_FAIL_ON=--part-3.zip.encrypted
+if run_step "$WORK/backup-files.sh" >"$WORK/step.out" 2>&1; then
+  cat "$WORK/step.out" >&2
+  fail "the backup-files step succeeded although an upload failed"
+fi
+FAKE_S3_FAIL_ON=
+[[ -z $(find "$FAKE_S3/grc-backups" -type f 2>/dev/null) ]] || fail "a failed run left parts behind: $(find "$FAKE_S3/grc-backups" -type f)"
+tr '\0' ' ' <"$ARGV_LOG" | grep -qF -- "--part-2.zip.encrypted" || fail "the failed run never uploaded part 2: the test tests nothing"
+tr '\0' ' ' <"$ARGV_LOG" | grep -qF -- "s3 rm s3://grc-backups/staging/files/" || fail "the failed run removed nothing"
+pass "backup-files.yml: a failed upload fails the step and removes the run's earlier parts"
+
 awk -v a="$T0" -v b="$EPOCHREALTIME" 'BEGIN { printf "time %-50s %6.2fs\n", "restore_files total", b - a }'

@@ -34,7 +34,9 @@ for a in "$@"; do [[ $a == --* ]] || args+=("$a"); done
 path() { [[ $1 == s3://* ]] || { echo "fake aws: not an s3 url: $1" >&2; exit 2; }; echo "$FAKE_S3/${1#s3://}"; }
 case ${args[1]} in
 cp)
-  if [[ ${args[2]} == - ]]; then p=$(path "${args[3]}"); mkdir -p "${p%/*}"; cat >"$p.upload"; mv "$p.upload" "$p"
+  if [[ ${args[2]} == - && -n ${FAKE_S3_FAIL_ON:-} && ${args[3]} == *"$FAKE_S3_FAIL_ON"* ]]; then
+    cat >/dev/null; echo "fake aws: upload failed (FAKE_S3_FAIL_ON)" >&2; exit 1
+  elif [[ ${args[2]} == - ]]; then p=$(path "${args[3]}"); mkdir -p "${p%/*}"; cat >"$p.upload"; mv "$p.upload" "$p"
   elif [[ ${args[3]} == - ]]; then cat "$(path "${args[2]}")"
   else cp "$(path "${args[2]}")" "${args[3]}"; fi ;;
 rm) rm -f "$(path "${args[2]}")" ;;
@@ -62,7 +64,7 @@ run_step() { # SCRIPT — with GitHub's shell (bash --noprofile --norc -eo pipef
     unset PGHOST PGPORT PGUSER
     export PATH=$SHIMS:$PATH RUNNER_TEMP=$runner/temp GITHUB_OUTPUT=$runner/output GITHUB_STEP_SUMMARY=$runner/summary
     export ARGV_LOG FAKE_S3 BACKUP_KEY SPACE BUCKET VERIFY_UPLOAD S3_ENDPOINT_URL
-    export DATABASE_URL PG_DUMP_OPTIONS SOURCE PART_SIZE_MIB FORMAT
+    export DATABASE_URL PG_DUMP_OPTIONS SOURCE PART_SIZE_MIB FORMAT FAKE_S3_FAIL_ON
     export AWS_ACCESS_KEY_ID=AKIAFAKE AWS_SECRET_ACCESS_KEY=aws-secret-not-in-argv AWS_DEFAULT_REGION=us-east-1
     bash --noprofile --norc -eo pipefail "$1"
   )
