@@ -133,10 +133,11 @@ phase_start "legacy: pg_dump | openssl enc; backupcrypt decrypt | psql"
 "$PGBIN/pg_dump" -d app | openssl enc -aes-256-cbc -pbkdf2 -pass env:BACKUP_KEY >"$LEGACY"
 "$BIN" verify --password-env BACKUP_KEY "$LEGACY" >"$WORK/verify-legacy.out" 2>&1 ||
   { cat "$WORK/verify-legacy.out" >&2; fail "verify rejected an openssl-made backup"; }
-# Streamed straight into psql: a restore needs no plaintext file either.
-"$BIN" decrypt --password-env BACKUP_KEY "$LEGACY" -o - | restore_and_compare legacy_restored
+# Streamed from stdin straight into psql, as RESTORE.md's `aws s3 cp … - | backupcrypt decrypt - -o -
+# | psql`: a restore needs no plaintext file either.
+"$BIN" decrypt --password-env BACKUP_KEY - -o - <"$LEGACY" | restore_and_compare legacy_restored
 phase_end
-pass "legacy openssl backup: verified, decrypted to stdout, restored identically"
+pass "legacy openssl backup: verified, decrypted stdin → stdout into psql, restored identically"
 
 # --- Finding the newest intact backup in a folder of them. ---
 # Newest first: a dump cut short (damaged: no footer), the good one made above, the legacy one.
@@ -165,10 +166,8 @@ pass "backupcrypt verify DIR --json: the cut-short newest dump is damaged (exit 
 "$BIN" verify --password-env BACKUP_KEY "$DBDIR" >"$WORK/verify-dir.out" 2>&1 || true
 cat "$WORK/verify-dir.out"
 
-if [[ ${BACKUPCRYPT_WORKFLOW_TEST:-1} == 1 ]]; then
-  # The reusable workflow's own script, run here against this server.
-  # shellcheck source=tests/pipeline/workflow_database.sh
-  source "$HERE/workflow_database.sh"
-fi
+# The reusable workflow's own script, run here against this server.
+# shellcheck source=tests/pipeline/workflow_database.sh
+source "$HERE/workflow_database.sh"
 
 awk -v a="$T0" -v b="$EPOCHREALTIME" 'BEGIN { printf "time %-50s %6.2fs\n", "restore_postgres total", b - a }'
