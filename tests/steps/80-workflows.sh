@@ -2,7 +2,7 @@
 # The GitHub workflows: actionlint (with its shellcheck integration on every `run:` script), every
 # action pinned to a release version (never a branch), and shellcheck over the pipeline tests.
 (
-  export PATH=$BACKUPCRYPT_LINT_VENV/bin:$PATH
+  export PATH=${BACKUPCRYPT_LINT_VENV:-$ROOT/target/venv-lint}/bin:$PATH
   if ! command -v actionlint >/dev/null || ! command -v shellcheck >/dev/null; then
     echo "actionlint/shellcheck missing: tests/setup/60-pipeline.sh installs them" >&2
     exit 1
