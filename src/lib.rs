@@ -50,6 +50,8 @@ pub mod openssl;
 mod password;
 #[doc(hidden)]
 pub mod testing;
+#[cfg(feature = "wasm")]
+pub mod wasm;
 
 pub use decryptor::{DecryptOptions, Decryptor, Format};
 pub use error::{Corruption, Error, PasswordCheck, Result};

@@ -131,10 +131,7 @@ impl Decryptor {
         let c_len = p.tail.len() - trailer;
         let (c_last, rest) = p.tail.split_at(c_len);
         p.mac.update(c_last);
-        let (modulo, tag) = match header.version {
-            1 | 2 => (rest[0], &rest[1..]),
-            _ => (header.modulo, rest),
-        };
+        let (modulo, tag) = split_trailer(&header, rest);
         if p.mac.verify_slice(tag).is_err() {
             return Err(if header.version == 0 {
                 Error::WrongPassword(PasswordCheck::PayloadHmac)
@@ -143,32 +140,50 @@ impl Decryptor {
             });
         }
         let mut last = Zeroizing::new([0u8; BLOCK]);
-        let keep = match c_len {
-            0 if header.version == 3 => return Err(Error::Corrupt(Corruption::Padding)),
-            // An empty plaintext: AES Crypt 3.x wrote a stale modulo byte; ignore it.
-            0 => 0,
-            _ => {
-                last.copy_from_slice(c_last);
-                p.cbc.decrypt(&mut last[..]);
-                if header.version == 3 {
-                    pkcs7_data_len(&last).ok_or(Error::Corrupt(Corruption::Padding))?
-                } else {
-                    // Only the low four bits count; never look at the pad bytes, since
-                    // AES Crypt 3.x wrote random ones.
-                    match modulo & 0x0f {
-                        0 => BLOCK,
-                        m => usize::from(m),
-                    }
-                }
-            }
+        let keep = if c_len == 0 {
+            plaintext_in_last_block(header.version, modulo, None)?
+        } else {
+            last.copy_from_slice(c_last);
+            p.cbc.decrypt(&mut last[..]);
+            plaintext_in_last_block(header.version, modulo, Some(&last))?
         };
         out.extend_from_slice(&last[..keep]);
         Ok(Integrity::Authenticated)
     }
 }
 
-/// Derives the key, checks `T1`, and sets up payload decryption.
-fn open(password: &Password, limits: &Limits, header: &Header) -> Result<Payload> {
+/// The modulo byte (v1, v2: the trailer's first byte; v0, v3: from the header) and
+/// `T2`, given the bytes after the ciphertext.
+pub(crate) fn split_trailer<'a>(header: &Header, trailer: &'a [u8]) -> (u8, &'a [u8]) {
+    match header.version {
+        1 | 2 => (trailer[0], &trailer[1..]),
+        _ => (header.modulo, trailer),
+    }
+}
+
+/// How many plaintext bytes the decrypted last block holds (`None`: no ciphertext).
+pub(crate) fn plaintext_in_last_block(version: u8, modulo: u8, last: Option<&[u8; BLOCK]>) -> Result<usize> {
+    match last {
+        None if version == 3 => Err(Error::Corrupt(Corruption::Padding)),
+        // An empty plaintext: AES Crypt 3.x wrote a stale modulo byte; ignore it.
+        None => Ok(0),
+        Some(last) if version == 3 => pkcs7_data_len(last).ok_or(Error::Corrupt(Corruption::Padding)),
+        // Only the low four bits count; never look at the pad bytes, since AES Crypt
+        // 3.x wrote random ones.
+        Some(_) => Ok(match modulo & 0x0f {
+            0 => BLOCK,
+            m => usize::from(m),
+        }),
+    }
+}
+
+/// Derives the key and checks `T1` (v1–v3), giving the payload key (also the
+/// HMAC key) and IV. v0 has no session key: the derived key and the public IV.
+pub(crate) fn session_keys(
+    password: &Password,
+    limits: &Limits,
+    header: &Header,
+) -> Result<(Zeroizing<[u8; 32]>, [u8; 16])> {
     let key = match header.version {
         3 => {
             let n = header.iterations.unwrap_or(0);
@@ -180,13 +195,7 @@ fn open(password: &Password, limits: &Limits, header: &Header) -> Result<Payload
         _ => kdf::ackdf(password, &header.iv)?,
     };
     if header.version == 0 {
-        let cbc = CbcDecryptor::new(&key[..], &header.iv).ok_or(Error::InvalidInput("key"))?;
-        return Ok(Payload {
-            cbc,
-            mac: hmac(&key[..]),
-            tail: Vec::new(),
-            hold: header.trailer_len() + BLOCK,
-        });
+        return Ok((key, header.iv));
     }
     let mut t1 = hmac(&key[..]);
     t1.update(&header.encrypted_keys);
@@ -198,9 +207,18 @@ fn open(password: &Password, limits: &Limits, header: &Header) -> Result<Payload
     }
     let mut session = Zeroizing::new(header.encrypted_keys);
     CbcDecryptor::new(&key[..], &header.iv).ok_or(Error::InvalidInput("key"))?.decrypt(&mut session[..]);
-    let (session_iv, session_key) = session.split_at(16);
-    let cbc = CbcDecryptor::new(session_key, session_iv).ok_or(Error::InvalidInput("key"))?;
-    Ok(Payload { cbc, mac: hmac(session_key), tail: Vec::new(), hold: header.trailer_len() + BLOCK })
+    let mut session_key = Zeroizing::new([0u8; 32]);
+    session_key.copy_from_slice(&session[16..]);
+    let mut session_iv = [0u8; 16];
+    session_iv.copy_from_slice(&session[..16]);
+    Ok((session_key, session_iv))
+}
+
+/// Checks the password and sets up payload decryption.
+fn open(password: &Password, limits: &Limits, header: &Header) -> Result<Payload> {
+    let (key, iv) = session_keys(password, limits, header)?;
+    let cbc = CbcDecryptor::new(&key[..], &iv).ok_or(Error::InvalidInput("key"))?;
+    Ok(Payload { cbc, mac: hmac(&key[..]), tail: Vec::new(), hold: header.trailer_len() + BLOCK })
 }
 
 /// Which AES Crypt version to write.
