@@ -54,7 +54,7 @@ function describe(w, file) {
   const tail = slice(file, Math.max(0, file.size - TAIL), file.size);
   const info = w.inspect(head, file.size, tail);
   info.outputName = w.outputName(file.name);
-  if (w.backupDate) info.backupDate = w.backupDate(file.name) || null;
+  info.backupDate = w.backupDate(file.name) || null;
   return info;
 }
 

@@ -115,3 +115,18 @@ pub fn output_name(name: &str) -> String {
     }
     alloc::format!("{base}.decrypted")
 }
+
+/// What the backup's name says (FORMATS.md §5), e.g. `2022-09-27T13:00:01Z (database
+/// backup)`; `undefined` for other names.
+#[wasm_bindgen(js_name = backupDate)]
+pub fn backup_date(name: &str) -> Option<String> {
+    let b = crate::names::parse(name)?;
+    let mut text = alloc::format!("{} ({} backup", b.time, b.kind.name());
+    if let Some(part) = b.part {
+        text += &alloc::format!(", part {part}");
+    }
+    if let Some(space) = b.space {
+        text += &alloc::format!(", {space}");
+    }
+    Some(text + ")")
+}
