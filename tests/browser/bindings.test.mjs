@@ -45,7 +45,7 @@ onmessage = async (ev) => {
 
   // Fast path on the official file: no bulk at all, one block through finish().
   const fd = w.FastDecryptor.open(enc('apples'), head(v3), tail(v3), v3.length);
-  check('v3 ranges', fd.bulkStart === 80 && fd.bulkEnd === 80 && fd.fileLen === 188, [fd.bulkStart, fd.bulkEnd]);
+  check('v3 ranges', fd.bulkStart === 140 && fd.bulkEnd === 140 && fd.fileLen === 188, [fd.bulkStart, fd.bulkEnd]);
   check('key once', fd.takeKey().length === 32 && fd.takeKey().length === 0);
   const last = fd.finish(v3.subarray(fd.bulkEnd));
   check('v3 plaintext', new TextDecoder().decode(last) === 'Hello, World!' && fd.integrity === 'verified (HMAC)', fd.integrity);
@@ -117,7 +117,7 @@ test('the wasm bindings, called from a worker', async () => {
   const byName = Object.fromEntries(results.map((r) => [r.name, r]));
   for (const r of results) assert.ok(r.ok, `${r.name}: ${r.detail}`);
   assert.ok(results.length >= 20, `${results.length} checks ran`);
-  assert.equal(JSON.parse(byName['openssl sha256'].detail), sha256(sql));
-  assert.equal(JSON.parse(byName['v2 sha256'].detail), sha256(sql));
-  assert.equal(JSON.parse(byName['armoured sha256'].detail), sha256(sql));
+  assert.equal(byName['openssl sha256'].detail, sha256(sql));
+  assert.equal(byName['v2 sha256'].detail, sha256(sql));
+  assert.equal(byName['armoured sha256'].detail, sha256(sql));
 });

@@ -104,8 +104,10 @@ export const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-
 
 /**
  * Starts Debian's chromium with a fresh profile and opens the page from file://.
- * Every request the browser makes after the page has loaded is recorded in
- * `requests` (the tests assert that none leaves the page).
+ * Every request the browser makes after the page has loaded is recorded; `requests`
+ * holds those that are not to a `blob:` URL the page made itself (its worker, the
+ * Save links), and the tests assert it stays empty. Blocked attempts show up as CSP
+ * violations in `errors`.
  */
 export async function openPage({ hash = '', removeSavePicker = true } = {}) {
   const profile = mkdtempSync(join(tmpdir(), 'backupcrypt-chromium-'));
@@ -114,11 +116,16 @@ export async function openPage({ hash = '', removeSavePicker = true } = {}) {
   });
   const requests = [];
   let loaded = false;
-  context.on('request', (r) => { if (loaded) requests.push(r.url()); });
+  context.on('request', (r) => { if (loaded && !r.url().startsWith('blob:')) requests.push(r.url()); });
   const page = context.pages()[0] || await context.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => {
+      console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`);
+    });
+  });
   if (removeSavePicker) {
     // Headless tests cannot answer the native save dialog: use the download path.
     await page.addInitScript(() => { delete window.showSaveFilePicker; });
@@ -137,8 +144,12 @@ export const card = (page, n) => page.locator('#file-list > li').nth(n);
 /** Adds files, types the password into card `n`, presses Decrypt, and waits for the outcome. */
 export async function decrypt(page, n, password, { timeout = 60000 } = {}) {
   const c = card(page, n);
-  await c.getByRole('button', { name: 'Decrypt' }).waitFor();
-  await c.locator('.status').filter({ hasText: 'Ready' }).waitFor({ timeout });
+  const go = c.getByRole('button', { name: 'Decrypt' });
+  await go.waitFor();
+  // Enabled once the header has been read (and again after a failed attempt).
+  for (const t0 = Date.now(); await go.isDisabled(); await new Promise((r) => setTimeout(r, 50))) {
+    if (Date.now() - t0 > timeout) throw new Error('Decrypt never became enabled');
+  }
   await c.getByLabel(/^Password for/).fill(password);
   await c.getByRole('button', { name: 'Decrypt' }).click();
   await c.locator('.status.ok, .status.bad').waitFor({ timeout });
@@ -152,4 +163,11 @@ export async function save(page, n) {
     card(page, n).locator('a.save').click(),
   ]);
   return readFileSync(await download.path());
+}
+
+/** Card `n`'s description of the file, once the worker has read its header. */
+export async function infoText(page, n) {
+  const info = card(page, n).locator('.info');
+  await info.locator('dt').first().waitFor();
+  return info.textContent();
 }

@@ -8,7 +8,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   workdir, opensslEncrypt, pyAesCryptEncrypt, aesCryptV3Encrypt, OFFICIAL_V3, sqlDump, sha256,
-  openPage, card, decrypt, save,
+  openPage, card, decrypt, save, infoText,
 } from './lib.mjs';
 
 const dir = workdir();
@@ -70,8 +70,7 @@ for (const [name, label] of [
   test(`${name}: shows the format, decrypts, and the saved bytes are exact`, async () => {
     const n = await add(f[name]);
     const c = card(ctx.page, n);
-    await c.locator('.info').filter({ hasText: 'Format' }).waitFor();
-    assert.match(await c.locator('.info').textContent(), new RegExp(label.replace(/[()]/g, '\\$&')));
+    assert.match(await infoText(ctx.page, n), new RegExp(label.replace(/[()]/g, '\\$&')));
     const status = await decrypt(ctx.page, n, name === 'v2small' ? 'pässwörd-日本' : PASSWORD);
     if (name.startsWith('v')) assert.match(status, /Integrity: verified \(HMAC\)/);
     else assert.match(status, /OpenSSL format has no integrity check: padding and content look right/);
@@ -83,14 +82,17 @@ for (const [name, label] of [
 
 test('the name says what is inside: date from the name, suggested output name', async () => {
   const n = await add(f.openssl, f.v2);
-  const info = await card(ctx.page, n).locator('.info').textContent();
+  const info = await infoText(ctx.page, n);
   assert.match(info, /Will be saved as2022-09-27--13-00-01\.sql/);
-  assert.match(await card(ctx.page, n + 1).locator('.info').textContent(), /Created bypyAesCrypt 6\.0\.0/);
+  assert.match(info, /Backup date2022-09-27T13:00:01Z \(database backup\)/);
+  const info2 = await infoText(ctx.page, n + 1);
+  assert.match(info2, /Created bypyAesCrypt 6\.0\.0/);
+  assert.match(info2, /Backup date2022-10-01T00:00:05Z \(files backup, part 1\)/);
 });
 
 test('the official aescrypt v3 file (FORMATS.md 6.4) decrypts', async () => {
   const n = await add(official);
-  assert.match(await card(ctx.page, n).locator('.info').textContent(), /PBKDF2-HMAC-SHA512, 1000 iterations/);
+  assert.match(await infoText(ctx.page, n), /PBKDF2-HMAC-SHA512, 1000 iterations/);
   assert.match(await decrypt(ctx.page, n, 'apples'), /verified \(HMAC\)/);
   assert.equal((await save(ctx.page, n)).toString(), 'Hello, World!');
 });
