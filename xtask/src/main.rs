@@ -48,7 +48,10 @@ fn page() -> Result<()> {
     let root = root();
     let target = env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from);
     let cargo = env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    run(Command::new(cargo).current_dir(&root).args([
+    // Small code everywhere except the primitives that move the bulk data (HMAC,
+    // AES for the fallback) and the KDFs: the page should stay well under 300 KB.
+    let mut build = Command::new(cargo);
+    build.current_dir(&root).args([
         "rustc",
         "--quiet",
         "--lib",
@@ -60,7 +63,15 @@ fn page() -> Result<()> {
         "wasm",
         "--crate-type",
         "cdylib",
-    ]))?;
+        "--config",
+        "profile.release.lto=\"fat\"",
+        "--config",
+        "profile.release.opt-level=\"s\"",
+    ]);
+    for fast in ["aes", "sha2", "hmac", "cbc", "pbkdf2", "digest", "block-buffer"] {
+        build.args(["--config", &format!("profile.release.package.{fast}.opt-level=3")]);
+    }
+    run(&mut build)?;
     let wasm = target.join("wasm32-unknown-unknown/release/backupcrypt.wasm");
 
     let version = Command::new("wasm-bindgen")
@@ -73,7 +84,14 @@ fn page() -> Result<()> {
     }
     let out = target.join("page");
     run(Command::new("wasm-bindgen")
-        .args(["--target", "no-modules", "--no-typescript", "--out-dir"])
+        .args([
+            "--target",
+            "no-modules",
+            "--no-typescript",
+            "--remove-name-section",
+            "--remove-producers-section",
+        ])
+        .arg("--out-dir")
         .arg(&out)
         .arg(&wasm))?;
 
