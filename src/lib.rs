@@ -49,10 +49,13 @@ mod kdf;
 pub mod names;
 pub mod openssl;
 mod password;
+pub mod seekable;
 #[doc(hidden)]
 pub mod testing;
 #[cfg(feature = "wasm")]
 pub mod wasm;
+#[cfg(feature = "zip")]
+pub mod zip;
 
 pub use decryptor::{DecryptOptions, Decryptor, Format};
 pub use error::{Corruption, Error, PasswordCheck, Result};

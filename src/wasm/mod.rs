@@ -9,6 +9,7 @@
 mod plan;
 mod split;
 mod stream;
+mod zip;
 
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -19,6 +20,7 @@ use crate::{Error, Format, Password};
 
 pub use split::FastDecryptor;
 pub use stream::StreamDecryptor;
+pub use zip::ZipBrowser;
 
 /// A JS `Error` whose `name` is the [`Error`] variant, so the page can pick its message
 /// and advice without parsing text.
@@ -129,4 +131,11 @@ pub fn backup_date(name: &str) -> Option<String> {
         text += &alloc::format!(", {space}");
     }
     Some(text + ")")
+}
+
+/// True when the decrypted file will be a ZIP (by its name), so the page offers the
+/// ZIP browser.
+#[wasm_bindgen(js_name = zipInside)]
+pub fn zip_inside(name: &str) -> bool {
+    output_name(name).to_ascii_lowercase().ends_with(".zip")
 }

@@ -39,7 +39,7 @@ pub(crate) fn plan(password: &Password, head: &[u8], tail: &[u8], len: u64) -> R
         if ciphertext_len % 16 != 0 {
             return Err(Error::Truncated);
         }
-        let (key, iv) = aescrypt::session_keys(password, &Limits::default(), &header)?;
+        let (key, iv) = aescrypt::payload_keys(password, &Limits::default(), &header)?;
         return Ok(Plan::AesCrypt { header, key, iv, ciphertext_len });
     }
     if head.starts_with(openssl::MAGIC_BASE64) {
