@@ -12,11 +12,11 @@ const FAST_CHUNK = 4 * 1024 * 1024;
 const WASM_CHUNK = 1024 * 1024;
 const IN_FLIGHT = 3;
 
+// The wasm is inlined gzipped (see xtask): inflate it, then instantiate.
 const ready = (async () => {
-  const bin = atob(WASM_BASE64);
-  const bytes = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-  await wasm_bindgen({ module_or_path: bytes });
+  const packed = Uint8Array.from(atob(WASM_GZIP_BASE64), (c) => c.charCodeAt(0));
+  const stream = new Blob([packed]).stream().pipeThrough(new DecompressionStream('gzip'));
+  await wasm_bindgen({ module_or_path: await new Response(stream).arrayBuffer() });
   return wasm_bindgen;
 })();
 
@@ -42,10 +42,14 @@ onmessage = async (ev) => {
       case 'run': return await run(m);
       case 'cancel': { const j = jobs.get(m.id); if (j) j.cancelled = true; return; }
       case 'close': return close(m.id);
+      case 'zip-open': return post(zipOpen(w, m));
+      case 'zip-get': return post(zipGet(m), []);
+      case 'zip-preview': return post({ op: 'zip-preview', id: m.id, index: m.index, text: zip(m.id).preview(m.index, 64 * 1024) });
+      case 'zip-verify': return post({ op: 'zip-verified', id: m.id, integrity: zip(m.id).verify() });
     }
   } catch (e) {
-    if (m.op !== 'run') close(m.id);
-    post({ op: 'error', id: m.id, name: (e && e.name) || 'Error', message: String((e && e.message) || e) });
+    if (m.op === 'open' || m.op === 'inspect') close(m.id);
+    post({ op: 'error', id: m.id, about: m.op, name: (e && e.name) || 'Error', message: String((e && e.message) || e) });
   }
 };
 
@@ -55,6 +59,7 @@ function describe(w, file) {
   const info = w.inspect(head, file.size, tail);
   info.outputName = w.outputName(file.name);
   info.backupDate = w.backupDate(file.name) || null;
+  info.zipInside = w.zipInside(file.name);
   return info;
 }
 
@@ -75,6 +80,36 @@ function open(w, m) {
   }
   jobs.set(m.id, { file, fast, stream, cancelled: false });
   return { op: 'opened', id: m.id, engine: fast ? 'WebCrypto + wasm' : 'wasm', content: fast ? fast.content : null };
+}
+
+// ZIP browsers by card: random access to the ZIP inside a backup.
+const zips = new Map();
+
+function zipOpen(w, m) {
+  const password = new Uint8Array(m.password);
+  let browser;
+  try {
+    browser = w.ZipBrowser.open(password, m.file);
+  } finally {
+    password.fill(0);
+  }
+  const old = zips.get(m.id);
+  if (old) old.free();
+  zips.set(m.id, browser);
+  return { op: 'zip-list', id: m.id, entries: browser.entries() };
+}
+
+function zipGet(m) {
+  const parts = [];
+  // The entry's CRC-32 and size are checked at the end; on failure nothing is offered.
+  zip(m.id).extract(m.index, (chunk) => parts.push(new Blob([chunk])));
+  return { op: 'zip-entry', id: m.id, index: m.index, blob: new Blob(parts, { type: 'application/octet-stream' }) };
+}
+
+function zip(id) {
+  const z = zips.get(id);
+  if (!z) throw new Error('the ZIP is not open');
+  return z;
 }
 
 function close(id) {
