@@ -150,3 +150,16 @@ test('keyboard only: password, show/hide, Enter to decrypt, Enter to save', asyn
   assert.equal(sha256(readFileSync(await download.path())), sha256(expected.v3));
   assert.match(await page.locator('#announce').textContent(), /Integrity: verified/);
 });
+
+test('readable at 200% zoom: nothing needs horizontal scrolling at 640 CSS px', async () => {
+  const { page } = ctx;
+  await page.setViewportSize({ width: 640, height: 900 });
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  assert.ok(overflow <= 0, `${overflow}px of horizontal overflow`);
+  // Progress was reported with a rate, and every control has an accessible name.
+  assert.match(await card(page, 0).locator('.rate').textContent(), /in [\d.]+ s \(\d+ MB\/s\)/);
+  const unnamed = await page.evaluate(() => [...document.querySelectorAll('input, button, a[href]')]
+    .filter((e) => !(e.labels && e.labels.length) && !e.getAttribute('aria-label') && !e.textContent.trim())
+    .map((e) => e.outerHTML));
+  assert.deepEqual(unnamed, []);
+});
