@@ -121,3 +121,19 @@ test('the wasm bindings, called from a worker', async () => {
   assert.equal(byName['v2 sha256'].detail, sha256(sql));
   assert.equal(byName['armoured sha256'].detail, sha256(sql));
 });
+
+test('the policy forbids any connection: fetch fails in the page and in its worker', async () => {
+  const csp = await ctx.page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
+  assert.match(csp, /default-src 'none'/);
+  assert.doesNotMatch(csp, /connect-src|'unsafe-inline'|'unsafe-eval'/);
+  assert.match(csp, /script-src 'sha256-[A-Za-z0-9+/=]+' 'wasm-unsafe-eval'/);
+  const outcome = await ctx.page.evaluate(async () => {
+    const page = await fetch('https://example.com/').then(() => 'sent', (e) => e.name);
+    const src = document.getElementById('worker-source').textContent +
+      "\nonmessage = () => fetch('https://example.com/').then(() => postMessage('sent'), (e) => postMessage(e.name));";
+    const w = new Worker(URL.createObjectURL(new Blob([src], { type: 'text/javascript' })));
+    const worker = await new Promise((resolve) => { w.onmessage = (e) => resolve(e.data); w.postMessage(0); });
+    return { page, worker };
+  });
+  assert.deepEqual(outcome, { page: 'TypeError', worker: 'TypeError' });
+});
