@@ -114,7 +114,7 @@
         listZip.classList.toggle('hidden', !m.info.zipInside);
         setStatus('Ready: enter the password.');
       } else if (m.op === 'opened') {
-        setStatus(`Password accepted (${m.engine}). Choose where to save…`);
+        setStatus(`Password accepted${m.options ? ` (as ${m.options})` : ''}. Decrypting with ${m.engine}…`);
         chooseDestination(m);
       } else if (m.op === 'progress') {
         const f = m.done / m.total;

@@ -79,7 +79,9 @@ function open(w, m) {
     password.fill(0);
   }
   jobs.set(m.id, { file, fast, stream, cancelled: false });
-  return { op: 'opened', id: m.id, engine: fast ? 'WebCrypto + wasm' : 'wasm', content: fast ? fast.content : null };
+  return {
+    op: 'opened', id: m.id, engine: fast ? 'WebCrypto + wasm' : 'wasm', options: fast ? fast.options || null : null,
+  };
 }
 
 // ZIP browsers by card: random access to the ZIP inside a backup.

@@ -48,6 +48,7 @@ pub struct FastDecryptor {
     file_len: u64,
     check: Check,
     content: Content,
+    options: Option<String>,
     integrity: Option<String>,
 }
 
@@ -82,10 +83,11 @@ impl FastDecryptor {
                     file_len: len,
                     check: Check::Hmac(Box::new((mac, header))),
                     content: Content::Unknown,
+                    options: None,
                     integrity: None,
                 })
             }
-            Plan::OpenSsl { keys, content, .. } => Some(FastDecryptor {
+            Plan::OpenSsl { keys, content, params } => Some(FastDecryptor {
                 key: Zeroizing::new(keys.key().to_vec()),
                 key_taken: false,
                 chain: *keys.iv(),
@@ -95,6 +97,7 @@ impl FastDecryptor {
                 file_len: len,
                 check: Check::Padding,
                 content,
+                options: Some(alloc::format!("openssl enc -d {}", params.openssl_flags())),
                 integrity: None,
             }),
         })
@@ -129,6 +132,13 @@ impl FastDecryptor {
     #[wasm_bindgen(getter)]
     pub fn content(&self) -> String {
         String::from(content_name(self.content))
+    }
+
+    /// OpenSSL: the options that opened the file, as `openssl enc -d …` flags (the
+    /// file does not record them; they were found by trying the usual ones).
+    #[wasm_bindgen(getter)]
+    pub fn options(&self) -> Option<String> {
+        self.options.clone()
     }
 
     /// Takes the next chunk of ciphertext (whole blocks, in order) into the HMAC and

@@ -87,6 +87,8 @@ onmessage = async (ev) => {
   const arm = viaWasm(files.armoured, 'pw', 1000);
   results.push({ name: 'armoured sha256', ok: true, detail: await hex(await new Blob(arm.parts).arrayBuffer()) });
   check('openssl content', (await viaWebCrypto(files.openssl, 'pw', 65536)).content === 'pg_dump (SQL)');
+  const po = w.FastDecryptor.open(enc('pw'), head(files.openssl), tail(files.openssl), files.openssl.length);
+  check('openssl options found', po.options === 'openssl enc -d -aes-256-cbc -pbkdf2 -iter 10000 -md sha256', po.options);
 
   const d = w.FastDecryptor.open(enc('pw'), head(files.v2), tail(files.v2), files.v2.length);
   check('absorb rejects part blocks', throws(() => d.absorb(files.v2.subarray(d.bulkStart, d.bulkStart + 15))) === 'InvalidInput');
