@@ -125,8 +125,12 @@ function close(id) {
 // Where the plaintext goes: a file the user picked (File System Access, constant
 // memory, discarded on failure) or a Blob assembled from chunks.
 async function sink(handle) {
+  let out = null;
   if (handle) {
-    const out = await handle.createWritable();
+    // Some browsers cannot write a picked file from a worker: fall back to a Blob.
+    try { out = await handle.createWritable(); } catch (_) { out = null; }
+  }
+  if (out) {
     return {
       write: (c) => out.write(c),
       close: async () => { await out.close(); return {}; },

@@ -109,7 +109,7 @@ export const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-
  * Save links), and the tests assert it stays empty. Blocked attempts show up as CSP
  * violations in `errors`.
  */
-export async function openPage({ hash = '', removeSavePicker = true } = {}) {
+export async function openPage({ hash = '', removeSavePicker = true, url = PAGE_URL } = {}) {
   const profile = mkdtempSync(join(tmpdir(), 'backupcrypt-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: '/usr/bin/chromium', headless: true, args: FLAGS, acceptDownloads: true,
@@ -130,7 +130,7 @@ export async function openPage({ hash = '', removeSavePicker = true } = {}) {
     // Headless tests cannot answer the native save dialog: use the download path.
     await page.addInitScript(() => { delete window.showSaveFilePicker; });
   }
-  await page.goto(PAGE_URL + hash);
+  await page.goto(url + hash);
   loaded = true;
   return {
     page, context, requests, errors,
