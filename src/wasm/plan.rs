@@ -42,7 +42,8 @@ pub(crate) fn plan(password: &Password, head: &[u8], tail: &[u8], len: u64) -> R
         let (key, iv) = aescrypt::payload_keys(password, &Limits::default(), &header)?;
         return Ok(Plan::AesCrypt { header, key, iv, ciphertext_len });
     }
-    if head.starts_with(openssl::MAGIC_BASE64) {
+    // Base64 armour (possibly after whitespace, as openssl accepts) only streams.
+    if crate::inspect::inspect(head, Some(len), tail).is_ok_and(|info| info.base64) {
         return Ok(Plan::Stream(DecryptOptions::default()));
     }
     if !head.starts_with(openssl::MAGIC) {

@@ -84,6 +84,10 @@ onmessage = async (ev) => {
     check(name + ' split == stream', (await hex(a.bytes)) === bh && a.integrity === b.integrity, [a.integrity, b.integrity]);
     results.push({ name: name + ' sha256', ok: true, detail: bh });
   }
+  const spaced = new Uint8Array([10, 32, ...files.armoured]);
+  check('armour after whitespace streams', w.FastDecryptor.open(enc('pw'), head(spaced), tail(spaced), spaced.length) === undefined);
+  const sp = viaWasm(spaced, 'pw', 777);
+  check('armour after whitespace decrypts', (await hex(await new Blob(sp.parts).arrayBuffer())) === (await hex(await new Blob(viaWasm(files.armoured, 'pw', 5000).parts).arrayBuffer())));
   const arm = viaWasm(files.armoured, 'pw', 1000);
   results.push({ name: 'armoured sha256', ok: true, detail: await hex(await new Blob(arm.parts).arrayBuffer()) });
   check('openssl content', (await viaWebCrypto(files.openssl, 'pw', 65536)).content === 'pg_dump (SQL)');
