@@ -83,6 +83,21 @@ test('a ZIP backup lists, filters, previews, and one entry downloads byte-exact'
   assert.equal(evil.suggestedFilename(), 'entry-3');
   assert.equal(readFileSync(await evil.path()).toString(), 'should never become a path');
 
+  // A selection downloads entry by entry, each under its safe name.
+  await c.getByRole('checkbox', { name: 'Select report.sql' }).check();
+  await c.getByRole('checkbox', { name: 'Select 7KQ2ZP4M__medicalReports__scan.pdf' }).check();
+  const got = new Map();
+  const done = new Promise((resolve) => {
+    page.on('download', async (d) => {
+      got.set(d.suggestedFilename(), readFileSync(await d.path()));
+      if (got.size === 2) resolve();
+    });
+  });
+  await c.getByRole('button', { name: 'Download selected' }).click();
+  await done;
+  assert.equal(sha256(got.get('report.sql')), sha256(sql));
+  assert.equal(sha256(got.get('7KQ2ZP4M__medicalReports__scan.pdf')), sha256(pdf));
+
   await c.getByRole('button', { name: 'Verify whole backup (HMAC)' }).click();
   await c.locator('.zip .status.ok').filter({ hasText: 'Whole backup checked' }).waitFor();
   assert.match(await c.locator('.zip .status').textContent(), /verified \(HMAC-SHA256\)/);
