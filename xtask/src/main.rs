@@ -78,7 +78,7 @@ fn page() -> Result<()> {
     let version = Command::new("wasm-bindgen")
         .arg("--version")
         .output()
-        .map_err(|e| format!("wasm-bindgen not found ({e}); run tests/setup/60-page.sh"))?;
+        .map_err(|e| format!("wasm-bindgen not found ({e}); run tests/setup/65-page.sh"))?;
     let version = String::from_utf8_lossy(&version.stdout);
     if !version.contains(WASM_BINDGEN_VERSION) {
         return Err(format!("wasm-bindgen {WASM_BINDGEN_VERSION} needed, found {}", version.trim()));
