@@ -33,6 +33,8 @@ enum Temp {
     Unnamed,
     /// A hidden file beside the destination, removed unless persisted.
     Named(PathBuf),
+    /// Linked into place: nothing to clean up.
+    Persisted,
 }
 
 /// A file being written; see the module docs.
@@ -56,6 +58,7 @@ fn hidden_name(dest: &Path) -> io::Result<PathBuf> {
     Ok(dest.with_file_name(name))
 }
 
+#[cfg(target_os = "linux")]
 fn dir_of(dest: &Path) -> &Path {
     match dest.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
@@ -178,9 +181,10 @@ impl AtomicFile {
                 }
                 r?;
             }
+            Temp::Persisted => return Err(io::Error::other("already persisted")),
         }
-        drop(file);
-        self.temp = Temp::Named(PathBuf::new());
+        // `file` (whose descriptor the link above went through) closes here.
+        self.temp = Temp::Persisted;
         Ok(())
     }
 }
@@ -201,9 +205,7 @@ impl Write for AtomicFile {
 impl Drop for AtomicFile {
     fn drop(&mut self) {
         if let Temp::Named(path) = &self.temp {
-            if !path.as_os_str().is_empty() {
-                let _ = std::fs::remove_file(path);
-            }
+            let _ = std::fs::remove_file(path);
         }
     }
 }
