@@ -8,7 +8,6 @@
 
 use std::path::PathBuf;
 
-use backupcrypt::aescrypt;
 use backupcrypt::io::{EncryptTo, EncryptingWriter};
 use backupcrypt::openssl::Armour;
 use backupcrypt::zip::{ArchiveOptions, Compression, archive_paths};
@@ -49,34 +48,12 @@ pub struct Args {
     pub openssl: OpenSslArgs,
 }
 
-fn target(args: &Args) -> exit::Result<EncryptTo> {
-    let o = &args.openssl;
-    let openssl_only = o.cipher.is_some() || o.md.is_some() || o.legacy_kdf || o.nosalt || o.salt.is_some();
-    match args.format {
-        FormatArg::Openssl => {
-            let mut params = o.params();
-            params.armour = if args.base64 { Armour::Base64 { single_line: false } } else { Armour::Binary };
-            Ok(EncryptTo::OpenSsl(params))
-        }
-        _ if openssl_only || args.base64 => Err(Failure::usage(
-            "--cipher, --md, --legacy-kdf, --nosalt, --salt and --base64 are OpenSSL options: add --format openssl",
-        )),
-        FormatArg::Aescrypt if o.iter.is_some() => Err(Failure::usage(
-            "AES Crypt v2 has a fixed key derivation: --iter needs --format aescrypt3 or openssl",
-        )),
-        FormatArg::Aescrypt => Ok(EncryptTo::AesCrypt(aescrypt::Version::V2)),
-        FormatArg::Aescrypt3 => Ok(EncryptTo::AesCrypt(aescrypt::Version::V3 {
-            iterations: o.iter.unwrap_or(aescrypt::V3_DEFAULT_ITERATIONS),
-        })),
-    }
-}
-
 /// Runs `archive`.
 ///
 /// # Errors
 /// Exit 2 for bad options, 1 for I/O errors (OUT is then not created).
 pub fn run(args: Args, global: &Global) -> exit::Result {
-    let to = target(&args)?;
+    let to = super::encrypt::target(args.format, args.base64, &args.openssl)?;
     let dest = Destination::from_arg(&args.output);
     let armoured = matches!(to, EncryptTo::OpenSsl(p) if p.armour != Armour::Binary);
     if dest.is_terminal() && !armoured {

@@ -64,27 +64,30 @@ pub struct EncryptArgs {
 impl EncryptArgs {
     /// What to encrypt into, or a usage error for options of another format.
     fn target(&self) -> exit::Result<EncryptTo> {
-        let o = &self.openssl;
-        let openssl_only =
-            o.cipher.is_some() || o.md.is_some() || o.legacy_kdf || o.nosalt || o.salt.is_some();
-        match self.format {
-            FormatArg::Openssl => {
-                let mut params = o.params();
-                params.armour =
-                    if self.base64 { Armour::Base64 { single_line: false } } else { Armour::Binary };
-                Ok(EncryptTo::OpenSsl(params))
-            }
-            _ if openssl_only || self.base64 => Err(Failure::usage(
-                "--cipher, --md, --legacy-kdf, --nosalt, --salt and --base64 are OpenSSL options: add --format openssl",
-            )),
-            FormatArg::Aescrypt if o.iter.is_some() => Err(Failure::usage(
-                "AES Crypt v2 has a fixed key derivation: --iter needs --format aescrypt3 or openssl",
-            )),
-            FormatArg::Aescrypt => Ok(EncryptTo::AesCrypt(aescrypt::Version::V2)),
-            FormatArg::Aescrypt3 => Ok(EncryptTo::AesCrypt(aescrypt::Version::V3 {
-                iterations: o.iter.unwrap_or(aescrypt::V3_DEFAULT_ITERATIONS),
-            })),
+        target(self.format, self.base64, &self.openssl)
+    }
+}
+
+/// The format to write, from `--format`, `--base64` and the OpenSSL options
+/// (shared by `encrypt` and `archive`); options of another format are a usage error.
+pub fn target(format: FormatArg, base64: bool, o: &OpenSslArgs) -> exit::Result<EncryptTo> {
+    let openssl_only = o.cipher.is_some() || o.md.is_some() || o.legacy_kdf || o.nosalt || o.salt.is_some();
+    match format {
+        FormatArg::Openssl => {
+            let mut params = o.params();
+            params.armour = if base64 { Armour::Base64 { single_line: false } } else { Armour::Binary };
+            Ok(EncryptTo::OpenSsl(params))
         }
+        _ if openssl_only || base64 => Err(Failure::usage(
+            "--cipher, --md, --legacy-kdf, --nosalt, --salt and --base64 are OpenSSL options: add --format openssl",
+        )),
+        FormatArg::Aescrypt if o.iter.is_some() => Err(Failure::usage(
+            "AES Crypt v2 has a fixed key derivation: --iter needs --format aescrypt3 or openssl",
+        )),
+        FormatArg::Aescrypt => Ok(EncryptTo::AesCrypt(aescrypt::Version::V2)),
+        FormatArg::Aescrypt3 => Ok(EncryptTo::AesCrypt(aescrypt::Version::V3 {
+            iterations: o.iter.unwrap_or(aescrypt::V3_DEFAULT_ITERATIONS),
+        })),
     }
 }
 
