@@ -45,7 +45,36 @@ fn read(path: &Path) -> Result<String> {
     fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))
 }
 
+/// Installs what the page build needs when it is missing, so that `cargo xtask
+/// page` works on a fresh machine: the wasm target and the matching wasm-bindgen CLI.
+fn ensure_tools() -> Result<()> {
+    let installed = Command::new("rustup")
+        .args(["target", "list", "--installed"])
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).lines().any(|l| l.trim() == "wasm32-unknown-unknown"))
+        .unwrap_or(false);
+    if !installed {
+        eprintln!("xtask: installing the rustup target wasm32-unknown-unknown");
+        run(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]))?;
+    }
+    let version = Command::new("wasm-bindgen").arg("--version").output().ok();
+    let version = version.map(|o| String::from_utf8_lossy(&o.stdout).into_owned()).unwrap_or_default();
+    if version.trim() != format!("wasm-bindgen {WASM_BINDGEN_VERSION}") {
+        eprintln!("xtask: installing wasm-bindgen-cli {WASM_BINDGEN_VERSION} (a few minutes, once)");
+        let cargo = env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+        run(Command::new(cargo).args([
+            "install",
+            "--quiet",
+            "wasm-bindgen-cli",
+            "--version",
+            WASM_BINDGEN_VERSION,
+        ]))?;
+    }
+    Ok(())
+}
+
 fn page() -> Result<()> {
+    ensure_tools()?;
     let root = root();
     let target = env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from);
     let cargo = env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
@@ -78,7 +107,7 @@ fn page() -> Result<()> {
     let version = Command::new("wasm-bindgen")
         .arg("--version")
         .output()
-        .map_err(|e| format!("wasm-bindgen not found ({e}); run tests/setup/65-page.sh"))?;
+        .map_err(|e| format!("wasm-bindgen not found ({e})"))?;
     let version = String::from_utf8_lossy(&version.stdout);
     if !version.contains(WASM_BINDGEN_VERSION) {
         return Err(format!("wasm-bindgen {WASM_BINDGEN_VERSION} needed, found {}", version.trim()));
