@@ -129,7 +129,10 @@ impl Decryptor {
     /// Any [`Error`] the format finds at the end; see the format modules.
     pub fn finish(mut self, out: &mut Vec<u8>) -> Result<Integrity> {
         if let Inner::Sniffing(buf) = &self.inner {
-            if buf.is_empty() {
+            // An empty file is "not encrypted", unless the caller said it is a
+            // headerless OpenSSL file: then it is an empty CTR (or truncated CBC) one.
+            let explicit_openssl = self.options.openssl.is_some_and(|p| p.salt != Salt::Header);
+            if buf.is_empty() && !explicit_openssl {
                 return Err(Error::NotEncrypted);
             }
             self.choose(out)?;

@@ -342,7 +342,11 @@ impl Decryptor {
             ArmourState::Base64(dec) => {
                 let mut scratch = core::mem::take(&mut self.scratch);
                 scratch.clear();
-                let r = dec.update(input, &mut scratch).and_then(|()| self.binary(&scratch, out));
+                // Bytes decoded before an invalid character still go through the
+                // header check first, so that the error reported is the first one in
+                // the stream whatever the chunking (a bad header before bad armour).
+                let decoded = dec.update(input, &mut scratch);
+                let r = self.binary(&scratch, out).and(decoded);
                 self.scratch = scratch;
                 r
             }
@@ -362,7 +366,10 @@ impl Decryptor {
     fn decide_armour(&mut self, out: &mut Vec<u8>) -> Result<()> {
         if let ArmourState::Undecided(buf) = &mut self.armour {
             let buf = core::mem::take(buf);
-            let armoured = !buf.is_empty() && buf.iter().all(|&b| base64::is_armour_byte(b));
+            // A file cut inside `Salted__` is all letters, but it is a truncated
+            // binary file, not armour (armour would start `U2F`).
+            let cut_magic = self.params.salt == Salt::Header && MAGIC.starts_with(&buf);
+            let armoured = !buf.is_empty() && !cut_magic && buf.iter().all(|&b| base64::is_armour_byte(b));
             self.armour =
                 if armoured { ArmourState::Base64(base64::Decoder::default()) } else { ArmourState::Binary };
             self.update(&buf, out)?;
