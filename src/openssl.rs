@@ -223,6 +223,9 @@ pub struct KeyMaterial {
     iv: Zeroizing<[u8; 16]>,
 }
 
+// Both fields are `Zeroizing`: say so, so that callers can require it.
+impl zeroize::ZeroizeOnDrop for KeyMaterial {}
+
 impl KeyMaterial {
     /// Derives the key and IV from the password and the salt (empty for `-nosalt`).
     ///
@@ -464,12 +467,12 @@ impl Decryptor {
                 if self.tail.len() != BLOCK {
                     return Err(Error::Truncated);
                 }
-                let mut last = [0u8; BLOCK];
+                // Wiped on every path, the padding error included.
+                let mut last = Zeroizing::new([0u8; BLOCK]);
                 last.copy_from_slice(&self.tail);
-                cbc.decrypt(&mut last);
+                cbc.decrypt(&mut last[..]);
                 let n = pkcs7_data_len(&last).ok_or(Error::WrongPassword(PasswordCheck::Padding))?;
                 out.extend_from_slice(&last[..n]);
-                zeroize::Zeroize::zeroize(&mut last);
                 Ok(Integrity::PaddingChecked)
             }
             _ => Ok(Integrity::Unchecked),
