@@ -95,7 +95,7 @@ impl Decryptor {
         let Inner::Sniffing(buf) = &mut self.inner else { return Ok(()) };
         let buf = core::mem::take(buf);
         let password = self.password.take().unwrap_or_else(|| Password::new(Vec::new()));
-        let explicit_openssl = self.options.openssl.is_some_and(|p| p.salt != Salt::Header);
+        let explicit_openssl = self.expects_headerless_openssl();
         self.inner = if buf.starts_with(aescrypt::MAGIC) && !explicit_openssl {
             Inner::AesCrypt(alloc::boxed::Box::new(aescrypt::Decryptor::new(password, self.options.limits)))
         } else if explicit_openssl
@@ -123,16 +123,57 @@ impl Decryptor {
         }
     }
 
+    /// AES Crypt: takes the payload HMAC out so another thread can compute it
+    /// (see [`aescrypt::Decryptor::detach_mac`]); `None` for other formats or
+    /// before the header has been read.
+    pub fn detach_mac(&mut self) -> Option<aescrypt::PayloadMac> {
+        match &mut self.inner {
+            Inner::AesCrypt(d) => d.detach_mac(),
+            _ => None,
+        }
+    }
+
+    /// [`Decryptor::update`] for a stream whose MAC was detached: the ciphertext
+    /// the MAC covers is appended to `mac_input`.
+    ///
+    /// # Errors
+    /// As [`Decryptor::update`].
+    pub fn update_detached(
+        &mut self,
+        input: &[u8],
+        out: &mut Vec<u8>,
+        mac_input: &mut Vec<u8>,
+    ) -> Result<()> {
+        match &mut self.inner {
+            Inner::AesCrypt(d) => d.update_detached(input, out, mac_input),
+            _ => self.update(input, out),
+        }
+    }
+
+    /// [`Decryptor::finish`] for a stream whose MAC was detached.
+    ///
+    /// # Errors
+    /// As [`Decryptor::finish`].
+    pub fn finish_detached(self, out: &mut Vec<u8>, mac: aescrypt::PayloadMac) -> Result<Integrity> {
+        match self.inner {
+            Inner::AesCrypt(d) => (*d).finish_detached(out, mac),
+            _ => self.finish(out),
+        }
+    }
+
+    /// The options name an OpenSSL file without a header (`-nosalt` or `-S`): then
+    /// any bytes, even none at all (an empty CTR plaintext), are that file.
+    fn expects_headerless_openssl(&self) -> bool {
+        self.options.openssl.is_some_and(|p| p.salt != Salt::Header)
+    }
+
     /// Ends the stream and runs the format's final checks.
     ///
     /// # Errors
     /// Any [`Error`] the format finds at the end; see the format modules.
     pub fn finish(mut self, out: &mut Vec<u8>) -> Result<Integrity> {
         if let Inner::Sniffing(buf) = &self.inner {
-            // An empty file is "not encrypted", unless the caller said it is a
-            // headerless OpenSSL file: then it is an empty CTR (or truncated CBC) one.
-            let explicit_openssl = self.options.openssl.is_some_and(|p| p.salt != Salt::Header);
-            if buf.is_empty() && !explicit_openssl {
+            if buf.is_empty() && !self.expects_headerless_openssl() {
                 return Err(Error::NotEncrypted);
             }
             self.choose(out)?;

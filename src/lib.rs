@@ -46,6 +46,7 @@ pub mod inspect;
 #[cfg(feature = "std")]
 pub mod io;
 mod kdf;
+pub mod names;
 pub mod openssl;
 mod password;
 #[doc(hidden)]

@@ -1,6 +1,7 @@
-//! The `backupcrypt` command line (placeholder until the CLI lands).
+//! The `backupcrypt` command line; see `src/cli/`.
 
-fn main() {
-    eprintln!("backupcrypt: the command line is not built yet");
-    std::process::exit(1);
+mod cli;
+
+fn main() -> std::process::ExitCode {
+    cli::run()
 }

@@ -42,10 +42,25 @@ fn hmac(key: &[u8]) -> HmacSha256 {
     HmacSha256::new_from_slice(key).unwrap_or_else(|_| HmacSha256::new(&Default::default()))
 }
 
+/// The HMAC-SHA256 over the ciphertext (`T2`), detached from a decryptor or
+/// encryptor so that another thread can compute it while this one does AES
+/// (see [`Decryptor::detach_mac`]). Feed it exactly the bytes handed out as
+/// `mac_input`, in order.
+#[derive(Clone)]
+pub struct PayloadMac(HmacSha256);
+
+impl PayloadMac {
+    /// Adds ciphertext to the MAC.
+    pub fn update(&mut self, ciphertext: &[u8]) {
+        self.0.update(ciphertext);
+    }
+}
+
 /// Session keys after the header has been checked.
 struct Payload {
     cbc: CbcDecryptor,
-    mac: HmacSha256,
+    /// `None` while detached (see [`Decryptor::detach_mac`]).
+    mac: Option<HmacSha256>,
     /// Bytes that may still be the last block or the trailer.
     tail: Vec<u8>,
     hold: usize,
@@ -79,6 +94,44 @@ impl Decryptor {
     /// [`Error::NotEncrypted`], [`Error::UnsupportedVersion`],
     /// [`Error::ExcessiveWork`].
     pub fn update(&mut self, input: &[u8], out: &mut Vec<u8>) -> Result<()> {
+        self.run(input, out, None)
+    }
+
+    /// Takes the payload HMAC out of the decryptor so that another thread can run
+    /// it; `None` until the header has been read (or if already detached). After
+    /// this, feed input with [`Decryptor::update_detached`] and end with
+    /// [`Decryptor::finish_detached`].
+    pub fn detach_mac(&mut self) -> Option<PayloadMac> {
+        self.payload.as_mut().and_then(|p| p.mac.take()).map(PayloadMac)
+    }
+
+    /// Like [`Decryptor::update`], but with the MAC detached: the ciphertext it
+    /// covers is appended to `mac_input` for the caller's [`PayloadMac`].
+    ///
+    /// # Errors
+    /// As [`Decryptor::update`].
+    pub fn update_detached(
+        &mut self,
+        input: &[u8],
+        out: &mut Vec<u8>,
+        mac_input: &mut Vec<u8>,
+    ) -> Result<()> {
+        self.run(input, out, Some(mac_input))
+    }
+
+    /// Ends a stream whose MAC was detached: `mac` must have been fed every byte
+    /// handed out through `mac_input`.
+    ///
+    /// # Errors
+    /// As [`Decryptor::finish`].
+    pub fn finish_detached(mut self, out: &mut Vec<u8>, mac: PayloadMac) -> Result<Integrity> {
+        if let Some(p) = &mut self.payload {
+            p.mac = Some(mac.0);
+        }
+        self.finish(out)
+    }
+
+    fn run(&mut self, input: &[u8], out: &mut Vec<u8>, mac_input: Option<&mut Vec<u8>>) -> Result<()> {
         let mut input = input;
         if self.payload.is_none() {
             let used = self.parser.push(input)?;
@@ -109,7 +162,12 @@ impl Decryptor {
             p.tail.clear();
             p.tail.extend_from_slice(&input[from_input..]);
         }
-        p.mac.update(&out[start..]);
+        match (&mut p.mac, mac_input) {
+            (Some(mac), _) => mac.update(&out[start..]),
+            (None, Some(v)) => v.extend_from_slice(&out[start..]),
+            // Detached but nowhere to put the ciphertext: `finish` will fail the HMAC.
+            (None, None) => {}
+        }
         p.cbc.decrypt(&mut out[start..]);
         Ok(())
     }
@@ -130,12 +188,15 @@ impl Decryptor {
         }
         let c_len = p.tail.len() - trailer;
         let (c_last, rest) = p.tail.split_at(c_len);
-        p.mac.update(c_last);
+        let Some(mut mac) = p.mac.take() else {
+            return Err(Error::Corrupt(Corruption::PayloadHmac));
+        };
+        mac.update(c_last);
         let (modulo, tag) = match header.version {
             1 | 2 => (rest[0], &rest[1..]),
             _ => (header.modulo, rest),
         };
-        if p.mac.verify_slice(tag).is_err() {
+        if mac.verify_slice(tag).is_err() {
             return Err(if header.version == 0 {
                 Error::WrongPassword(PasswordCheck::PayloadHmac)
             } else {
@@ -183,7 +244,7 @@ fn open(password: &Password, limits: &Limits, header: &Header) -> Result<Payload
         let cbc = CbcDecryptor::new(&key[..], &header.iv).ok_or(Error::InvalidInput("key"))?;
         return Ok(Payload {
             cbc,
-            mac: hmac(&key[..]),
+            mac: Some(hmac(&key[..])),
             tail: Vec::new(),
             hold: header.trailer_len() + BLOCK,
         });
@@ -200,7 +261,7 @@ fn open(password: &Password, limits: &Limits, header: &Header) -> Result<Payload
     CbcDecryptor::new(&key[..], &header.iv).ok_or(Error::InvalidInput("key"))?.decrypt(&mut session[..]);
     let (session_iv, session_key) = session.split_at(16);
     let cbc = CbcDecryptor::new(session_key, session_iv).ok_or(Error::InvalidInput("key"))?;
-    Ok(Payload { cbc, mac: hmac(session_key), tail: Vec::new(), hold: header.trailer_len() + BLOCK })
+    Ok(Payload { cbc, mac: Some(hmac(session_key)), tail: Vec::new(), hold: header.trailer_len() + BLOCK })
 }
 
 /// Which AES Crypt version to write.
@@ -238,7 +299,8 @@ pub struct Encryptor {
     version: Version,
     header: Vec<u8>,
     cbc: CbcEncryptor,
-    mac: HmacSha256,
+    /// `None` while detached (see [`Encryptor::detach_mac`]).
+    mac: Option<HmacSha256>,
     partial: Zeroizing<Vec<u8>>,
 }
 
@@ -304,13 +366,37 @@ impl Encryptor {
             version,
             header,
             cbc,
-            mac: hmac(&random.session_key),
+            mac: Some(hmac(&random.session_key)),
             partial: Zeroizing::new(Vec::new()),
         })
     }
 
     /// Encrypts the next chunk, appending output (the header first) to `out`.
     pub fn update(&mut self, input: &[u8], out: &mut Vec<u8>) {
+        self.run(input, out, None);
+    }
+
+    /// Takes the payload HMAC out so that another thread can compute it while
+    /// this one encrypts (CBC encryption is serial, the HMAC can run beside it).
+    /// Then use [`Encryptor::update_detached`] and [`Encryptor::finish_detached`].
+    pub fn detach_mac(&mut self) -> Option<PayloadMac> {
+        self.mac.take().map(PayloadMac)
+    }
+
+    /// Like [`Encryptor::update`] with the MAC detached: the ciphertext the MAC
+    /// covers is also appended to `mac_input`.
+    pub fn update_detached(&mut self, input: &[u8], out: &mut Vec<u8>, mac_input: &mut Vec<u8>) {
+        self.run(input, out, Some(mac_input));
+    }
+
+    /// Ends a stream whose MAC was detached; `mac` must have been fed every byte
+    /// handed out through `mac_input`.
+    pub fn finish_detached(mut self, out: &mut Vec<u8>, mac: PayloadMac) {
+        self.mac = Some(mac.0);
+        self.finish(out);
+    }
+
+    fn run(&mut self, input: &[u8], out: &mut Vec<u8>, mac_input: Option<&mut Vec<u8>>) {
         out.append(&mut self.header);
         let total = self.partial.len() + input.len();
         let n = total / BLOCK * BLOCK;
@@ -325,7 +411,11 @@ impl Encryptor {
         self.partial.clear();
         self.partial.extend_from_slice(&input[from_input..]);
         self.cbc.encrypt(&mut out[start..]);
-        self.mac.update(&out[start..]);
+        match (&mut self.mac, mac_input) {
+            (Some(mac), _) => mac.update(&out[start..]),
+            (None, Some(v)) => v.extend_from_slice(&out[start..]),
+            (None, None) => {}
+        }
     }
 
     /// Writes the last block, the modulo byte (v2) and the HMAC.
@@ -345,11 +435,12 @@ impl Encryptor {
                 out.extend_from_slice(&last[..]);
             }
         }
-        self.mac.update(&out[start..]);
+        let mut mac = self.mac.take().unwrap_or_else(|| hmac(&[]));
+        mac.update(&out[start..]);
         if self.version == Version::V2 {
             out.push(m as u8);
         }
-        out.extend_from_slice(&self.mac.finalize().into_bytes());
+        out.extend_from_slice(&mac.finalize().into_bytes());
     }
 }
 

@@ -156,10 +156,7 @@ impl<W: Write> EncryptingWriter<W> {
     pub fn new(inner: W, password: &Password, to: EncryptTo) -> Result<Self> {
         let encryptor = match to {
             EncryptTo::AesCrypt(version) => {
-                let mut r = aescrypt::Randomness { iv: [0; 16], session_iv: [0; 16], session_key: [0; 32] };
-                random_bytes(&mut r.iv)?;
-                random_bytes(&mut r.session_iv)?;
-                random_bytes(&mut r.session_key)?;
+                let r = fresh_randomness()?;
                 Encryptor::AesCrypt(std::boxed::Box::new(aescrypt::Encryptor::new(password, version, &r)?))
             }
             EncryptTo::OpenSsl(params) => {
@@ -210,49 +207,186 @@ impl<W: Write> Write for EncryptingWriter<W> {
     }
 }
 
+/// Runs a [`aescrypt::PayloadMac`] on its own thread, fed with ciphertext buffers
+/// that travel back for reuse (so the pipeline allocates nothing per chunk).
+struct MacThread {
+    to_mac: std::sync::mpsc::SyncSender<Vec<u8>>,
+    recycled: std::sync::mpsc::Receiver<Vec<u8>>,
+}
+
+impl MacThread {
+    /// Buffers in flight: enough to keep both threads busy, few enough to keep
+    /// memory small.
+    const DEPTH: usize = 3;
+
+    fn spawn<'s>(
+        scope: &'s std::thread::Scope<'s, '_>,
+        mut mac: aescrypt::PayloadMac,
+    ) -> (Self, std::thread::ScopedJoinHandle<'s, aescrypt::PayloadMac>) {
+        let (to_mac, rx) = std::sync::mpsc::sync_channel::<Vec<u8>>(Self::DEPTH);
+        let (back, recycled) = std::sync::mpsc::sync_channel::<Vec<u8>>(Self::DEPTH + 1);
+        for _ in 0..Self::DEPTH {
+            let _ = back.send(Vec::with_capacity(CHUNK + 64));
+        }
+        let handle = scope.spawn(move || {
+            for mut buf in rx {
+                mac.update(&buf);
+                buf.clear();
+                let _ = back.send(buf);
+            }
+            mac
+        });
+        (MacThread { to_mac, recycled }, handle)
+    }
+
+    fn buffer(&self) -> Vec<u8> {
+        self.recycled.recv().unwrap_or_default()
+    }
+
+    fn send(&self, buf: Vec<u8>) -> Result<()> {
+        self.to_mac.send(buf).map_err(|_| Error::Io(io::Error::other("HMAC thread stopped")))
+    }
+}
+
+fn read_full<R: Read>(input: &mut R, buf: &mut [u8]) -> Result<usize> {
+    let mut filled = 0;
+    while filled < buf.len() {
+        match input.read(&mut buf[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(Error::Io(e)),
+        }
+    }
+    Ok(filled)
+}
+
 /// Decrypts everything from `input` into `output` in constant memory.
 ///
+/// For AES Crypt the payload HMAC runs on a second thread beside the AES work.
 /// `output` receives plaintext before the final check: on `Err`, discard it.
 ///
 /// # Errors
 /// Any [`Error`] from the format or the I/O.
 pub fn decrypt_stream<R: Read, W: Write>(
-    input: R,
+    mut input: R,
     mut output: W,
     password: Password,
     options: DecryptOptions,
 ) -> Result<Integrity> {
-    let mut reader = DecryptingReader::new(input, password, options);
-    io::copy(&mut reader, &mut output)?;
-    output.flush()?;
-    reader.integrity().ok_or(Error::Truncated)
+    let mut decryptor = Decryptor::new(password, options);
+    let mut buf = vec![0u8; CHUNK];
+    let mut out = zeroize::Zeroizing::new(Vec::with_capacity(CHUNK + 64));
+    std::thread::scope(|scope| {
+        let mut mac_thread = None;
+        loop {
+            let n = read_full(&mut input, &mut buf)?;
+            if n == 0 {
+                break;
+            }
+            out.clear();
+            match &mac_thread {
+                Some((mac, _)) => {
+                    let mac: &MacThread = mac;
+                    let mut ct = mac.buffer();
+                    decryptor.update_detached(&buf[..n], &mut out, &mut ct)?;
+                    mac.send(ct)?;
+                }
+                None => {
+                    decryptor.update(&buf[..n], &mut out)?;
+                    if let Some(mac) = decryptor.detach_mac() {
+                        mac_thread = Some(MacThread::spawn(scope, mac));
+                    }
+                }
+            }
+            output.write_all(&out)?;
+        }
+        out.clear();
+        let integrity = match mac_thread {
+            Some((mac, handle)) => {
+                drop(mac);
+                let mac = handle.join().map_err(|_| Error::Io(io::Error::other("HMAC thread panicked")))?;
+                decryptor.finish_detached(&mut out, mac)?
+            }
+            None => decryptor.finish(&mut out)?,
+        };
+        output.write_all(&out)?;
+        output.flush()?;
+        Ok(integrity)
+    })
 }
 
 /// Encrypts everything from `input` into `output`; returns the plaintext length.
+/// For AES Crypt the payload HMAC runs on a second thread beside the (serial)
+/// CBC encryption.
 ///
 /// # Errors
 /// [`Error::InvalidInput`] or I/O errors.
 pub fn encrypt_stream<R: Read, W: Write>(
     mut input: R,
-    output: W,
+    mut output: W,
     password: &Password,
     to: EncryptTo,
 ) -> Result<u64> {
-    let mut writer = EncryptingWriter::new(output, password, to)?;
-    let mut buf = vec![0u8; CHUNK];
-    loop {
-        let n = match input.read(&mut buf) {
-            Ok(0) => break,
-            Ok(n) => n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(Error::Io(e)),
-        };
-        writer.write_all(&buf[..n])?;
+    let mut buf = zeroize::Zeroizing::new(vec![0u8; CHUNK]);
+    let mut out = Vec::with_capacity(CHUNK + 512);
+    let mut total = 0u64;
+    match to {
+        EncryptTo::OpenSsl(params) => {
+            let mut salt = [0u8; 8];
+            random_bytes(&mut salt)?;
+            let mut e = openssl::Encryptor::new(password, params, salt)?;
+            loop {
+                let n = read_full(&mut input, &mut buf)?;
+                if n == 0 {
+                    break;
+                }
+                total += n as u64;
+                out.clear();
+                e.update(&buf[..n], &mut out);
+                output.write_all(&out)?;
+            }
+            out.clear();
+            e.finish(&mut out);
+        }
+        EncryptTo::AesCrypt(version) => {
+            let r = fresh_randomness()?;
+            let mut e = aescrypt::Encryptor::new(password, version, &r)?;
+            let Some(mac) = e.detach_mac() else {
+                return Err(Error::InvalidInput("MAC already detached"));
+            };
+            let mac = std::thread::scope(|scope| -> Result<aescrypt::PayloadMac> {
+                let (mac_thread, handle) = MacThread::spawn(scope, mac);
+                loop {
+                    let n = read_full(&mut input, &mut buf)?;
+                    if n == 0 {
+                        break;
+                    }
+                    total += n as u64;
+                    out.clear();
+                    let mut ct = mac_thread.buffer();
+                    e.update_detached(&buf[..n], &mut out, &mut ct);
+                    mac_thread.send(ct)?;
+                    output.write_all(&out)?;
+                }
+                drop(mac_thread);
+                handle.join().map_err(|_| Error::Io(io::Error::other("HMAC thread panicked")))
+            })?;
+            out.clear();
+            e.finish_detached(&mut out, mac);
+        }
     }
-    zeroize::Zeroize::zeroize(&mut buf);
-    let n = writer.bytes_in();
-    writer.finish()?;
-    Ok(n)
+    output.write_all(&out)?;
+    output.flush()?;
+    Ok(total)
+}
+
+fn fresh_randomness() -> Result<aescrypt::Randomness> {
+    let mut r = aescrypt::Randomness { iv: [0; 16], session_iv: [0; 16], session_key: [0; 32] };
+    random_bytes(&mut r.iv)?;
+    random_bytes(&mut r.session_iv)?;
+    random_bytes(&mut r.session_key)?;
+    Ok(r)
 }
 
 /// Decrypts a file into `output`, which appears only if every check passed.

@@ -1,0 +1,221 @@
+//! `backupcrypt decrypt [INPUT] [-o OUTPUT]`.
+//!
+//! The plaintext goes to an unnamed temporary file that gets its name only after
+//! the final check (HMAC, padding) passed; to standard output it streams, and the
+//! exit code says whether the final check passed.
+//!
+//! [`prepare`] is shared with `verify`, `ls` and `extract`: it recognises the
+//! format and, for OpenSSL files without options, finds the preset that fits.
+
+use std::io::{ErrorKind, Read, Write};
+use std::path::{Path, PathBuf};
+
+use backupcrypt::io::DecryptingReader;
+use backupcrypt::{
+    DecryptOptions, Error, Format, Integrity, Limits, Password, aescrypt, openssl as core_openssl,
+};
+use clap::Args;
+
+use super::Global;
+use super::exit::{self, Exit, Failure};
+use super::input::Input;
+use super::openssl::{self, Detected, OpenSslArgs};
+use super::output::{self, Destination, Output};
+use super::password::{PasswordArgs, Prompt};
+use super::progress::{self, Counting, Progress};
+
+/// Arguments of `decrypt`.
+#[derive(Args, Debug, Clone)]
+pub struct DecryptArgs {
+    /// The encrypted file; `-` or omitted: standard input.
+    #[arg(value_name = "INPUT", conflicts_with = "infile")]
+    pub input: Option<PathBuf>,
+    /// Same as INPUT (decrypt.py compatibility).
+    #[arg(short = 'i', long = "infile", visible_alias = "filein", value_name = "INPUT")]
+    pub infile: Option<PathBuf>,
+    /// Where to write the plaintext; `-`: standard output.
+    /// [default: INPUT without .encrypted/.aes/.enc; standard output for standard input]
+    #[arg(short = 'o', long = "output", visible_aliases = ["fileout", "outfile"], value_name = "OUTPUT")]
+    pub output: Option<PathBuf>,
+    /// Replace OUTPUT if it exists (atomically, once every check passed).
+    #[arg(short = 'f', long)]
+    pub force: bool,
+    /// Refuse AES Crypt v3 files asking for more PBKDF2 iterations than this.
+    #[arg(long, value_name = "N", default_value_t = aescrypt::V3_MAX_ITERATIONS)]
+    pub max_iterations: u32,
+    #[command(flatten)]
+    pub password: PasswordArgs,
+    #[command(flatten)]
+    pub openssl: OpenSslArgs,
+}
+
+/// What [`prepare`] found out about an input before decrypting it.
+#[derive(Clone, Copy, Debug)]
+pub struct Prepared {
+    /// The options to give the decryptor.
+    pub options: DecryptOptions,
+    /// The format, if recognised from the first bytes.
+    pub format: Option<Format>,
+    /// For OpenSSL: the parameters and how they were found.
+    pub openssl: Option<Detected>,
+}
+
+/// Recognises the format of `input` and picks the OpenSSL parameters.
+///
+/// # Errors
+/// Exit 3 when no OpenSSL preset opens a regular file; exit 1 on read errors.
+pub fn prepare(
+    input: &mut Input,
+    password: &Password,
+    openssl_args: &OpenSslArgs,
+    limits: Limits,
+) -> exit::Result<Prepared> {
+    let head = input.head(openssl::HEAD)?;
+    let openssl_without_header = openssl_args.nosalt || openssl_args.salt.is_some();
+    let format = if head.starts_with(aescrypt::MAGIC) && !openssl_without_header {
+        Some(Format::AesCrypt)
+    } else if head.starts_with(core_openssl::MAGIC)
+        || head.starts_with(core_openssl::MAGIC_BASE64)
+        || openssl_without_header
+    {
+        Some(Format::OpenSsl)
+    } else {
+        None
+    };
+    let detected = match format {
+        Some(Format::OpenSsl) => Some(openssl::detect(input, password, openssl_args)?),
+        _ => None,
+    };
+    let options = DecryptOptions { openssl: detected.map(|d| d.params), limits };
+    Ok(Prepared { options, format, openssl: detected })
+}
+
+/// Chooses where the plaintext goes.
+fn destination(input: Option<&Path>, output: Option<&Path>) -> exit::Result<Destination> {
+    if let Some(out) = output {
+        return Ok(Destination::from_arg(out));
+    }
+    match input.filter(|p| p.as_os_str() != "-") {
+        None => Ok(Destination::Stdout),
+        Some(path) => output::strip_encrypted_suffix(path).map(Destination::File).ok_or_else(|| {
+            Failure::usage(format!(
+                "cannot choose an output name for {}: it does not end in .encrypted, .aes or .enc; \
+                 name it with -o OUTPUT (or -o - for standard output)",
+                path.display()
+            ))
+        }),
+    }
+}
+
+/// Fails when input and output are the same file (the output would destroy it).
+pub fn check_distinct(input: Option<&Path>, dest: &Destination) -> exit::Result<()> {
+    if let (Some(input), Destination::File(out)) = (input, dest) {
+        let same = match (std::fs::canonicalize(input), std::fs::canonicalize(out)) {
+            (Ok(a), Ok(b)) => a == b,
+            _ => false,
+        };
+        if same {
+            return Err(Failure::usage(format!(
+                "{} is both the input and the output: name another output with -o",
+                input.display()
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Runs `decrypt`.
+///
+/// # Errors
+/// See [`exit`]: every failure leaves the destination untouched.
+pub fn run(args: DecryptArgs, global: &Global) -> exit::Result {
+    let input_path = args.input.as_deref().or(args.infile.as_deref());
+    let dest = destination(input_path, args.output.as_deref())?;
+    check_distinct(input_path, &dest)?;
+    let mut input = Input::open(input_path)?;
+    // Before asking for the password: an existing output fails at once.
+    let mut out = Output::create(&dest, args.force)?;
+    let password = args.password.read(Prompt::Once)?;
+    let limits = Limits { max_iterations: args.max_iterations };
+    let nothing = match dest {
+        Destination::Stdout => "discard what was written to standard output",
+        Destination::File(_) => "nothing was written",
+    };
+    let prepared = prepare(&mut input, &password, &args.openssl, limits).map_err(|mut f| {
+        if f.exit == Exit::WrongPassword {
+            f.message += ": nothing was decrypted; check the password, or give the options the file was made with \
+                     (--cipher, --md, --iter, --legacy-kdf)";
+        }
+        f.about_name(&input.name)
+    })?;
+    let name = input.name.clone();
+    let mut progress = Progress::new("decrypting", input.len, global.quiet);
+    progress.phase("deriving the key");
+    let (integrity, written) = {
+        let counted = Counting::new(input.into_reader(), &mut progress);
+        let mut reader = DecryptingReader::new(counted, password, prepared.options);
+        let written = copy(&mut reader, &mut out).map_err(|(e, written)| {
+            // Standard output cannot take back what it was given.
+            let nothing = if written == 0 { "nothing was written" } else { nothing };
+            e.into_failure(nothing).about_name(&name)
+        })?;
+        (reader.integrity(), written)
+    };
+    progress.finish();
+    let integrity =
+        integrity.ok_or_else(|| exit::from_error(&Error::Truncated, nothing).about_name(&name))?;
+    out.commit()?;
+    if let Some(d) = prepared.openssl.filter(|_| !global.quiet) {
+        eprintln!("backupcrypt: {}", d.describe());
+    }
+    if !global.quiet {
+        eprintln!(
+            "backupcrypt: decrypted {name} to {} ({}); integrity: {}",
+            dest.name(),
+            progress::bytes(written),
+            integrity.describe()
+        );
+    }
+    if integrity == Integrity::Unchecked && !global.quiet {
+        eprintln!("backupcrypt: warning: OpenSSL CTR files carry no check: a wrong password gives garbage");
+    }
+    Ok(())
+}
+
+/// Why a copy stopped.
+pub enum CopyError {
+    /// Reading or decrypting failed.
+    Read(Error),
+    /// Writing the output failed.
+    Write(std::io::Error),
+}
+
+impl CopyError {
+    /// As a failure, with `nothing` saying what became of the output.
+    pub fn into_failure(self, nothing: &str) -> Failure {
+        match self {
+            CopyError::Read(e) => exit::from_error(&e, nothing),
+            CopyError::Write(e) => exit::from_io(&e, &format!("writing the output failed; {nothing}")),
+        }
+    }
+}
+
+/// Copies `reader` into `out`, telling read (decryption) errors from write errors;
+/// on error, also says how many bytes had been written. The buffer is wiped
+/// afterwards: it held plaintext.
+pub fn copy(reader: &mut impl Read, out: &mut impl Write) -> Result<u64, (CopyError, u64)> {
+    let mut buf = zeroize::Zeroizing::new(vec![0u8; backupcrypt::io::CHUNK]);
+    let mut total = 0u64;
+    loop {
+        let n = match reader.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == ErrorKind::Interrupted => continue,
+            Err(e) => return Err((CopyError::Read(Error::from(e)), total)),
+        };
+        out.write_all(&buf[..n]).map_err(|e| (CopyError::Write(e), total))?;
+        total += n as u64;
+    }
+    out.flush().map_err(|e| (CopyError::Write(e), total))?;
+    Ok(total)
+}

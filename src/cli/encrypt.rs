@@ -1,0 +1,174 @@
+//! `backupcrypt encrypt [INPUT] [-o OUTPUT] [--format aescrypt|aescrypt3|openssl]`.
+//!
+//! Streams: `pg_dump … | backupcrypt encrypt --format openssl | aws s3 cp - s3://…`
+//! needs no plaintext on disk. The default format is AES Crypt v2, what
+//! pyAesCrypt reads; `openssl` output decrypts with `openssl enc -d` and the
+//! same flags (printed on stderr).
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+use backupcrypt::io::{EncryptTo, EncryptingWriter};
+use backupcrypt::openssl::Armour;
+use backupcrypt::{Error, aescrypt};
+use clap::{Args, ValueEnum};
+
+use super::Global;
+use super::decrypt::{CopyError, check_distinct, copy};
+use super::exit::{self, Failure};
+use super::input::Input;
+use super::openssl::OpenSslArgs;
+use super::output::{Destination, Output};
+use super::password::{PasswordArgs, Prompt};
+use super::progress::{self, Counting, Progress};
+
+/// The format to write.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    /// AES Crypt v2 (authenticated; what pyAesCrypt reads and writes).
+    Aescrypt,
+    /// AES Crypt v3 (authenticated; PBKDF2-SHA512, AES Crypt 4).
+    Aescrypt3,
+    /// OpenSSL `enc` (NOT authenticated; `openssl enc -d` reads it).
+    Openssl,
+}
+
+/// Arguments of `encrypt`.
+#[derive(Args, Debug, Clone)]
+pub struct EncryptArgs {
+    /// The file to encrypt; `-` or omitted: standard input.
+    #[arg(value_name = "INPUT", conflicts_with = "infile")]
+    pub input: Option<PathBuf>,
+    /// Same as INPUT (decrypt.py compatibility).
+    #[arg(short = 'i', long = "infile", visible_alias = "filein", value_name = "INPUT")]
+    pub infile: Option<PathBuf>,
+    /// Where to write; `-`: standard output.
+    /// [default: INPUT.aes, or INPUT.enc for openssl; standard output for standard input]
+    #[arg(short = 'o', long = "output", visible_aliases = ["fileout", "outfile"], value_name = "OUTPUT")]
+    pub output: Option<PathBuf>,
+    /// Replace OUTPUT if it exists (atomically, once complete).
+    #[arg(short = 'f', long)]
+    pub force: bool,
+    /// The format to write.
+    #[arg(long, value_enum, default_value_t = FormatArg::Aescrypt)]
+    pub format: FormatArg,
+    /// OpenSSL: base64 armour (`-a`).
+    #[arg(short = 'a', long)]
+    pub base64: bool,
+    #[command(flatten)]
+    pub password: PasswordArgs,
+    #[command(flatten)]
+    pub openssl: OpenSslArgs,
+}
+
+impl EncryptArgs {
+    /// What to encrypt into, or a usage error for options of another format.
+    fn target(&self) -> exit::Result<EncryptTo> {
+        let o = &self.openssl;
+        let openssl_only =
+            o.cipher.is_some() || o.md.is_some() || o.legacy_kdf || o.nosalt || o.salt.is_some();
+        match self.format {
+            FormatArg::Openssl => {
+                let mut params = o.params();
+                params.armour =
+                    if self.base64 { Armour::Base64 { single_line: false } } else { Armour::Binary };
+                Ok(EncryptTo::OpenSsl(params))
+            }
+            _ if openssl_only || self.base64 => Err(Failure::usage(
+                "--cipher, --md, --legacy-kdf, --nosalt, --salt and --base64 are OpenSSL options: add --format openssl",
+            )),
+            FormatArg::Aescrypt if o.iter.is_some() => Err(Failure::usage(
+                "AES Crypt v2 has a fixed key derivation: --iter needs --format aescrypt3 or openssl",
+            )),
+            FormatArg::Aescrypt => Ok(EncryptTo::AesCrypt(aescrypt::Version::V2)),
+            FormatArg::Aescrypt3 => Ok(EncryptTo::AesCrypt(aescrypt::Version::V3 {
+                iterations: o.iter.unwrap_or(aescrypt::V3_DEFAULT_ITERATIONS),
+            })),
+        }
+    }
+}
+
+fn destination(input: Option<&Path>, output: Option<&Path>, format: FormatArg) -> Destination {
+    if let Some(out) = output {
+        return Destination::from_arg(out);
+    }
+    match input.filter(|p| p.as_os_str() != "-") {
+        None => Destination::Stdout,
+        Some(path) => {
+            let mut name = path.as_os_str().to_owned();
+            name.push(if format == FormatArg::Openssl { ".enc" } else { ".aes" });
+            Destination::File(name.into())
+        }
+    }
+}
+
+fn describe(to: &EncryptTo) -> String {
+    match to {
+        EncryptTo::AesCrypt(aescrypt::Version::V2) => "AES Crypt v2".into(),
+        EncryptTo::AesCrypt(aescrypt::Version::V3 { iterations }) => {
+            format!("AES Crypt v3, {iterations} PBKDF2 iterations")
+        }
+        EncryptTo::OpenSsl(p) => {
+            format!("OpenSSL, not authenticated; decrypt with `openssl enc -d {}`", p.openssl_flags())
+        }
+    }
+}
+
+/// Runs `encrypt`.
+///
+/// # Errors
+/// See [`exit`]: on failure the destination is untouched.
+pub fn run(args: EncryptArgs, global: &Global) -> exit::Result {
+    let to = args.target()?;
+    let input_path = args.input.as_deref().or(args.infile.as_deref());
+    let dest = destination(input_path, args.output.as_deref(), args.format);
+    check_distinct(input_path, &dest)?;
+    let armoured = matches!(to, EncryptTo::OpenSsl(p) if p.armour != Armour::Binary);
+    if dest.is_terminal() && !armoured {
+        return Err(Failure::usage(
+            "refusing to write encrypted data to a terminal: redirect standard output or name a file with -o",
+        ));
+    }
+    let input = Input::open(input_path)?;
+    let out = Output::create(&dest, args.force)?;
+    let prompting = !args.password.is_given() && std::env::var_os(super::password::ENV).is_none();
+    if input.path.is_none() && std::io::stdin().is_terminal() && prompting {
+        // The prompt and the data would both come from the terminal.
+        return Err(Failure::usage(
+            "standard input is a terminal: name the file to encrypt, or pipe the data in and give the password \
+             with --password-file, --password-env or BACKUPCRYPT_PASSWORD",
+        ));
+    }
+    let password = args.password.read(Prompt::Confirm)?;
+    let nothing = match dest {
+        Destination::Stdout => "discard what was written to standard output",
+        Destination::File(_) => "nothing was written",
+    };
+    let name = input.name.clone();
+    let mut progress = Progress::new("encrypting", input.len, global.quiet);
+    progress.phase("deriving the key");
+    let mut writer = EncryptingWriter::new(out, &password, to).map_err(|e| exit::from_error(&e, nothing))?;
+    drop(password);
+    let n = {
+        let mut counted = Counting::new(input.into_reader(), &mut progress);
+        copy(&mut counted, &mut writer).map_err(|(e, _)| match e {
+            CopyError::Read(Error::Io(io)) => {
+                exit::from_io(&io, &format!("reading {name} failed; {nothing}"))
+            }
+            other => other.into_failure(nothing),
+        })?
+    };
+    progress.finish();
+    let out =
+        writer.finish().map_err(|e| exit::from_io(&e, &format!("writing the output failed; {nothing}")))?;
+    out.commit()?;
+    if !global.quiet {
+        eprintln!(
+            "backupcrypt: encrypted {name} to {} ({}; {})",
+            dest.name(),
+            progress::bytes(n),
+            describe(&to)
+        );
+    }
+    Ok(())
+}

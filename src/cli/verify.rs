@@ -1,0 +1,679 @@
+//! `backupcrypt verify FILE|DIR... [--json]`: check backups without writing plaintext.
+//!
+//! Every file is decrypted to nowhere. AES Crypt files are checked by their HMAC.
+//! OpenSSL files have no MAC, so besides the final padding the content is checked:
+//! a plain-SQL `pg_dump` must start with its header and end with its
+//! `-- PostgreSQL database dump complete` footer, a ZIP must end with a
+//! consistent end-of-central-directory record. Backup names (FORMATS.md §5) give
+//! each file its kind and time: the report is sorted by time, `--part-N` files are
+//! grouped into runs, and the newest intact backup of each kind is named.
+
+use std::collections::BTreeMap;
+use std::io::{ErrorKind, Read, Write};
+use std::path::{Path, PathBuf};
+
+use backupcrypt::io::DecryptingReader;
+use backupcrypt::names::{self, Kind, Timestamp};
+use backupcrypt::openssl::{self as core_openssl, Content};
+use backupcrypt::{Error, Format, Integrity, Limits, Password, aescrypt};
+use clap::Args;
+
+use super::Global;
+use super::decrypt::prepare;
+use super::exit::{self, Exit, Failure};
+use super::input::Input;
+use super::json::Json;
+use super::openssl::{OpenSslArgs, content_name};
+use super::output::ENCRYPTED_SUFFIXES;
+use super::password::{PasswordArgs, Prompt};
+use super::progress::{Counting, Progress};
+
+/// Arguments of `verify`.
+#[derive(Args, Debug, Clone)]
+pub struct VerifyArgs {
+    /// Encrypted files, or folders searched (recursively) for *.encrypted, *.aes and *.enc files.
+    #[arg(value_name = "FILE|DIR", required = true)]
+    pub paths: Vec<PathBuf>,
+    /// One JSON document on stdout, for scripts.
+    #[arg(long)]
+    pub json: bool,
+    /// Refuse AES Crypt v3 files asking for more PBKDF2 iterations than this.
+    #[arg(long, value_name = "N", default_value_t = aescrypt::V3_MAX_ITERATIONS)]
+    pub max_iterations: u32,
+    #[command(flatten)]
+    pub password: PasswordArgs,
+    #[command(flatten)]
+    pub openssl: OpenSslArgs,
+}
+
+/// The verdict on one file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Status {
+    /// Every available check passed.
+    Ok,
+    /// The password (or the OpenSSL options) does not open it.
+    WrongPassword,
+    /// Corrupt, truncated, or its content is incomplete.
+    Damaged,
+    /// Decrypts, but nothing can tell whether the result is right (OpenSSL
+    /// without recognisable content).
+    Unverifiable,
+    /// Not an encrypted file, or an unsupported version or feature.
+    Unsupported,
+    /// It could not be read.
+    Error,
+}
+
+impl Status {
+    /// The word in the report and the JSON.
+    pub fn name(self) -> &'static str {
+        match self {
+            Status::Ok => "ok",
+            Status::WrongPassword => "wrong password",
+            Status::Damaged => "damaged",
+            Status::Unverifiable => "unverifiable",
+            Status::Unsupported => "unsupported",
+            Status::Error => "error",
+        }
+    }
+
+    fn json_name(self) -> &'static str {
+        match self {
+            Status::WrongPassword => "wrong_password",
+            other => other.name(),
+        }
+    }
+
+    fn from_exit(e: Exit) -> Status {
+        match e {
+            Exit::Ok => Status::Ok,
+            Exit::WrongPassword => Status::WrongPassword,
+            Exit::Damaged => Status::Damaged,
+            Exit::Unsupported | Exit::Usage => Status::Unsupported,
+            Exit::Failure | Exit::Unsafe => Status::Error,
+        }
+    }
+
+    fn exit(self) -> Exit {
+        match self {
+            Status::Ok => Exit::Ok,
+            Status::WrongPassword => Exit::WrongPassword,
+            Status::Damaged => Exit::Damaged,
+            Status::Unverifiable | Status::Unsupported => Exit::Unsupported,
+            Status::Error => Exit::Failure,
+        }
+    }
+}
+
+/// What was learned about one file.
+#[derive(Clone, Debug)]
+pub struct Report {
+    /// The file.
+    pub path: PathBuf,
+    /// The verdict.
+    pub status: Status,
+    /// One phrase on what was checked or what failed.
+    pub detail: String,
+    /// The format, if recognised.
+    pub format: Option<Format>,
+    /// What the final check established.
+    pub integrity: Option<Integrity>,
+    /// What the plaintext turned out to be.
+    pub content: Option<ContentCheck>,
+    /// The backup name, parsed.
+    pub name: Option<Named>,
+}
+
+/// An owned [`names::BackupName`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Named {
+    /// The space (`production`, …).
+    pub space: Option<String>,
+    /// Database or files.
+    pub kind: Kind,
+    /// When it was made.
+    pub time: Timestamp,
+    /// `--part-N`.
+    pub part: Option<u32>,
+}
+
+/// What the content check found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ContentCheck {
+    /// The kind of data at the start.
+    pub kind: Content,
+    /// pg_dump: the footer is there; ZIP: the end-of-central-directory record is
+    /// consistent. `None` for content with no such check.
+    pub complete: Option<bool>,
+    /// ZIP: number of entries.
+    pub entries: Option<u64>,
+}
+
+/// The plaintext's first bytes and last 64 KiB (where a ZIP's end record is).
+struct Sink {
+    head: Vec<u8>,
+    tail: Vec<u8>,
+    total: u64,
+}
+
+const HEAD_KEEP: usize = 64;
+const TAIL_KEEP: usize = 65_535 + 22 + 20 + 56;
+
+impl Sink {
+    fn new() -> Self {
+        Sink { head: Vec::new(), tail: Vec::new(), total: 0 }
+    }
+
+    fn feed(&mut self, data: &[u8]) {
+        if self.head.len() < HEAD_KEEP {
+            let n = (HEAD_KEEP - self.head.len()).min(data.len());
+            self.head.extend_from_slice(&data[..n]);
+        }
+        self.total += data.len() as u64;
+        if data.len() >= TAIL_KEEP {
+            zeroize::Zeroize::zeroize(&mut self.tail);
+            self.tail.clear();
+            self.tail.extend_from_slice(&data[data.len() - TAIL_KEEP..]);
+        } else {
+            self.tail.extend_from_slice(data);
+            if self.tail.len() > 2 * TAIL_KEEP {
+                let cut = self.tail.len() - TAIL_KEEP;
+                self.tail[..cut].iter_mut().for_each(|b| *b = 0);
+                self.tail.drain(..cut);
+            }
+        }
+    }
+
+    fn check(&self) -> ContentCheck {
+        let kind = core_openssl::looks_like_plaintext(&self.head[..self.head.len().min(32)]);
+        match kind {
+            Content::PgDump => {
+                let end = &self.tail[self.tail.len().saturating_sub(4096)..];
+                let complete = contains(end, b"-- PostgreSQL database dump complete");
+                ContentCheck { kind, complete: Some(complete), entries: None }
+            }
+            Content::Zip => {
+                let entries = zip_end(&self.tail, self.total);
+                ContentCheck { kind, complete: Some(entries.is_some()), entries }
+            }
+            _ => ContentCheck { kind, complete: None, entries: None },
+        }
+    }
+}
+
+impl Drop for Sink {
+    fn drop(&mut self) {
+        zeroize::Zeroize::zeroize(&mut self.head);
+        zeroize::Zeroize::zeroize(&mut self.tail);
+    }
+}
+
+fn contains(hay: &[u8], needle: &[u8]) -> bool {
+    hay.windows(needle.len()).any(|w| w == needle)
+}
+
+fn u16_at(b: &[u8], i: usize) -> Option<u64> {
+    Some(u16::from_le_bytes(b.get(i..i + 2)?.try_into().ok()?).into())
+}
+fn u32_at(b: &[u8], i: usize) -> Option<u64> {
+    Some(u32::from_le_bytes(b.get(i..i + 4)?.try_into().ok()?).into())
+}
+fn u64_at(b: &[u8], i: usize) -> Option<u64> {
+    Some(u64::from_le_bytes(b.get(i..i + 8)?.try_into().ok()?))
+}
+
+/// Finds the end-of-central-directory record in the last bytes of a ZIP of
+/// `total` bytes and checks that it ends the file and that the central directory
+/// it points to ends right before it (ZIP64 too). Returns the entry count.
+fn zip_end(tail: &[u8], total: u64) -> Option<u64> {
+    let base = total - tail.len() as u64; // file offset of tail[0]
+    let mut i = tail.len().checked_sub(22)?;
+    loop {
+        if tail[i..].starts_with(b"PK\x05\x06") {
+            let comment = u16_at(tail, i + 20)?;
+            if base + i as u64 + 22 + comment == total {
+                break;
+            }
+        }
+        i = i.checked_sub(1)?;
+    }
+    let eocd = base + i as u64;
+    let (mut entries, mut size, mut offset, mut cd_end) =
+        (u16_at(tail, i + 10)?, u32_at(tail, i + 12)?, u32_at(tail, i + 16)?, eocd);
+    if let Some(loc) = i.checked_sub(20).filter(|&l| tail[l..].starts_with(b"PK\x06\x07")) {
+        // ZIP64: the locator points at the ZIP64 end record, which holds the real values.
+        let rec = usize::try_from(u64_at(tail, loc + 8)?.checked_sub(base)?).ok()?;
+        if !tail.get(rec..)?.starts_with(b"PK\x06\x06") {
+            return None;
+        }
+        entries = u64_at(tail, rec + 32)?;
+        size = u64_at(tail, rec + 40)?;
+        offset = u64_at(tail, rec + 48)?;
+        cd_end = base + rec as u64;
+    }
+    if offset.checked_add(size)? != cd_end {
+        return None;
+    }
+    // When the start of the central directory is in view, it must be a header.
+    if entries > 0 {
+        if let Some(start) = offset.checked_sub(base).and_then(|s| usize::try_from(s).ok()) {
+            if !tail.get(start..)?.starts_with(b"PK\x01\x02") {
+                return None;
+            }
+        }
+    }
+    Some(entries)
+}
+
+/// Decides what a successful decryption means, given the content.
+fn judge(integrity: Integrity, content: ContentCheck) -> (Status, String) {
+    let what = match (content.kind, content.complete, content.entries) {
+        (Content::Zip, Some(true), Some(n)) => format!("ZIP archive ({n} entries)"),
+        (Content::Zip, _, _) => "ZIP archive without a valid end record (incomplete or damaged)".into(),
+        (Content::PgDump, Some(true), _) => "PostgreSQL dump, complete".into(),
+        (Content::PgDump, _, _) => {
+            "PostgreSQL dump without its `-- PostgreSQL database dump complete` footer (pg_dump did not finish, or the end is damaged)".into()
+        }
+        (kind, _, _) => content_name(kind).to_string(),
+    };
+    let checked = match integrity {
+        Integrity::Authenticated => "HMAC verified",
+        Integrity::PaddingChecked => "padding valid",
+        Integrity::Unchecked => "no check in the format (CTR)",
+    };
+    let status = match (integrity, content.kind, content.complete) {
+        (_, _, Some(false)) => Status::Damaged,
+        (Integrity::Authenticated, _, _) => Status::Ok,
+        (_, _, Some(true)) => Status::Ok,
+        (_, Content::Unknown, _) => {
+            return (
+                Status::WrongPassword,
+                format!("{checked} but the content is random: wrong password or wrong OpenSSL options"),
+            );
+        }
+        _ => Status::Unverifiable,
+    };
+    let detail = if status == Status::Unverifiable {
+        format!(
+            "{checked}; content is {what}, which cannot be checked: the OpenSSL format has no integrity check"
+        )
+    } else {
+        format!("{checked}; {what}")
+    };
+    (status, detail)
+}
+
+/// Verifies one file.
+pub fn check_file(
+    path: &Path,
+    password: &Password,
+    openssl_args: &OpenSslArgs,
+    limits: Limits,
+    quiet: bool,
+) -> Report {
+    let name = names::parse(&path.to_string_lossy()).map(|n| Named {
+        space: n.space.map(str::to_owned),
+        kind: n.kind,
+        time: n.time,
+        part: n.part,
+    });
+    let mut report = Report {
+        path: path.to_path_buf(),
+        status: Status::Error,
+        detail: String::new(),
+        format: None,
+        integrity: None,
+        content: None,
+        name,
+    };
+    let fail = |mut r: Report, f: Failure| {
+        r.status = Status::from_exit(f.exit);
+        r.detail = f.message;
+        r
+    };
+    let mut input = match Input::open(Some(path)) {
+        Ok(i) => i,
+        Err(f) => return fail(report, f),
+    };
+    let prepared = match prepare(&mut input, password, openssl_args, limits) {
+        Ok(p) => p,
+        Err(f) => return fail(report, f),
+    };
+    report.format = prepared.format;
+    let mut progress = Progress::new("verifying", input.len, quiet);
+    progress.phase("deriving the key");
+    let mut sink = Sink::new();
+    let mut version = None;
+    let result = {
+        let counted = Counting::new(input.into_reader(), &mut progress);
+        let mut reader = DecryptingReader::new(counted, password.clone(), prepared.options);
+        let mut buf = zeroize::Zeroizing::new(vec![0u8; backupcrypt::io::CHUNK]);
+        loop {
+            match reader.read(&mut buf) {
+                Ok(0) => break reader.integrity().ok_or(Error::Truncated),
+                Ok(n) => {
+                    version = version.or(reader.aescrypt_header().map(|h| h.version));
+                    sink.feed(&buf[..n]);
+                }
+                Err(e) if e.kind() == ErrorKind::Interrupted => {}
+                Err(e) => break Err(Error::from(e)),
+            }
+        }
+    };
+    progress.finish();
+    match result {
+        Err(e) => {
+            report.status = Status::from_exit(exit::exit_for(&e));
+            report.detail = e.to_string();
+        }
+        Ok(integrity) => {
+            let content = sink.check();
+            let (status, detail) = judge(integrity, content);
+            report.integrity = Some(integrity);
+            report.content = Some(content);
+            report.status = status;
+            report.detail = match (prepared.format, prepared.openssl) {
+                (Some(Format::OpenSsl), Some(d)) => {
+                    format!("OpenSSL `{}`, {detail}", d.params.openssl_flags())
+                }
+                _ => match version {
+                    Some(v) => format!("AES Crypt v{v}, {detail}"),
+                    None => format!("AES Crypt, {detail}"),
+                },
+            };
+        }
+    }
+    report
+}
+
+/// Expands folders into the encrypted files they hold (sorted, recursively).
+fn collect(paths: &[PathBuf]) -> exit::Result<Vec<PathBuf>> {
+    fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+        let mut entries: Vec<_> = std::fs::read_dir(dir)?.collect::<Result<_, _>>()?;
+        entries.sort_by_key(std::fs::DirEntry::file_name);
+        for e in entries {
+            let ty = e.file_type()?;
+            let path = e.path();
+            if ty.is_dir() {
+                walk(&path, out)?;
+            } else if ty.is_file() {
+                let name = e.file_name();
+                let name = name.to_string_lossy();
+                if !name.starts_with('.') && ENCRYPTED_SUFFIXES.iter().any(|s| name.ends_with(s)) {
+                    out.push(path);
+                }
+            }
+        }
+        Ok(())
+    }
+    let mut out = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            walk(p, &mut out).map_err(|e| {
+                Failure::new(Exit::Failure, format!("cannot read the folder {}: {e}", p.display()))
+            })?;
+        } else {
+            out.push(p.clone());
+        }
+    }
+    Ok(out)
+}
+
+/// One backup run: every file sharing a kind, space and time.
+#[derive(Debug)]
+pub struct Run<'a> {
+    /// The space, if named.
+    pub space: Option<&'a str>,
+    /// Database or files.
+    pub kind: Kind,
+    /// When it was made.
+    pub time: Timestamp,
+    /// Its files (parts in order).
+    pub files: Vec<&'a Report>,
+}
+
+impl Run<'_> {
+    /// Every file passed, and for parts, none is missing from 1 to the last.
+    pub fn is_intact(&self) -> bool {
+        let parts: Vec<u32> = self.files.iter().filter_map(|r| r.name.as_ref()?.part).collect();
+        let parts_complete = parts.is_empty() || parts.iter().copied().eq(1..=parts.len() as u32);
+        parts_complete && self.files.iter().all(|r| r.status == Status::Ok)
+    }
+
+    /// Part numbers missing between 1 and the highest present.
+    pub fn missing_parts(&self) -> Vec<u32> {
+        let parts: Vec<u32> = self.files.iter().filter_map(|r| r.name.as_ref()?.part).collect();
+        let max = parts.iter().copied().max().unwrap_or(0);
+        (1..=max).filter(|p| !parts.contains(p)).collect()
+    }
+
+    fn label(&self) -> String {
+        match self.space {
+            Some(s) => format!("{s} {}", self.kind.name()),
+            None => self.kind.name().to_string(),
+        }
+    }
+}
+
+/// Which backups compete for "newest": the same space and kind.
+pub type Series<'a> = (Option<&'a str>, Kind);
+
+/// Groups named reports into runs, per (space, kind), oldest first.
+pub fn runs(reports: &[Report]) -> BTreeMap<Series<'_>, Vec<Run<'_>>> {
+    let mut map: BTreeMap<Series<'_>, BTreeMap<Timestamp, Vec<&Report>>> = BTreeMap::new();
+    for r in reports {
+        if let Some(n) = &r.name {
+            map.entry((n.space.as_deref(), n.kind)).or_default().entry(n.time).or_default().push(r);
+        }
+    }
+    map.into_iter()
+        .map(|((space, kind), times)| {
+            let runs = times
+                .into_iter()
+                .map(|(time, mut files)| {
+                    files.sort_by_key(|r| r.name.as_ref().and_then(|n| n.part));
+                    Run { space, kind, time, files }
+                })
+                .collect();
+            ((space, kind), runs)
+        })
+        .collect()
+}
+
+fn report_json(r: &Report) -> Json {
+    let mut j = Json::object()
+        .with("file", r.path.display().to_string())
+        .with("status", r.status.json_name())
+        .with("detail", r.detail.clone())
+        .with(
+            "format",
+            r.format.map(|f| match f {
+                Format::AesCrypt => "aescrypt",
+                Format::OpenSsl => "openssl",
+            }),
+        )
+        .with(
+            "integrity",
+            r.integrity.map(|i| match i {
+                Integrity::Authenticated => "hmac",
+                Integrity::PaddingChecked => "padding",
+                Integrity::Unchecked => "none",
+            }),
+        )
+        .with(
+            "content",
+            r.content.map(|c| match c.kind {
+                Content::Zip => "zip",
+                Content::PgDump => "pg_dump",
+                Content::PgDumpCustom => "pg_dump_custom",
+                Content::Gzip => "gzip",
+                Content::Text => "text",
+                Content::Unknown => "unknown",
+            }),
+        );
+    match &r.name {
+        Some(n) => {
+            j.set("space", n.space.clone());
+            j.set("kind", n.kind.name());
+            j.set("time", n.time.to_string());
+            j.set("part", n.part);
+        }
+        None => {
+            j.set("space", Json::Null);
+            j.set("kind", Json::Null);
+            j.set("time", Json::Null);
+            j.set("part", Json::Null);
+        }
+    }
+    j
+}
+
+/// Runs `verify`.
+///
+/// # Errors
+/// Exit 0 only if every file passed; otherwise the code of the most serious
+/// kind found: damaged (4), then wrong password (3), then unsupported or
+/// unverifiable (5), then I/O (1).
+pub fn run(args: VerifyArgs, global: &Global) -> exit::Result {
+    let files = collect(&args.paths)?;
+    if files.is_empty() {
+        return Err(Failure::usage(
+            "no encrypted files (*.encrypted, *.aes, *.enc) found in the folders given",
+        ));
+    }
+    let password = args.password.read(Prompt::Once)?;
+    let limits = Limits { max_iterations: args.max_iterations };
+    let mut reports: Vec<Report> = files
+        .iter()
+        .map(|p| check_file(p, &password, &args.openssl, limits, global.quiet || args.json))
+        .collect();
+    drop(password);
+    // By time (named files first), then part, then path.
+    reports.sort_by(|a, b| {
+        let key = |r: &Report| (r.name.is_none(), r.name.as_ref().map(|n| (n.time, n.part)), r.path.clone());
+        key(a).cmp(&key(b))
+    });
+    let groups = runs(&reports);
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let passed = reports.iter().filter(|r| r.status == Status::Ok).count();
+    if args.json {
+        let newest: Vec<Json> = groups
+            .values()
+            .map(|runs| {
+                let first = &runs[0];
+                let newest = runs.iter().rev().find(|r| r.is_intact());
+                Json::object()
+                    .with("space", first.space)
+                    .with("kind", first.kind.name())
+                    .with("time", newest.map(|r| r.time.to_string()))
+                    .with(
+                        "files",
+                        newest.map(|r| {
+                            Json::Array(r.files.iter().map(|f| f.path.display().to_string().into()).collect())
+                        }),
+                    )
+            })
+            .collect();
+        let doc = Json::object()
+            .with("passed", passed == reports.len())
+            .with("files", Json::Array(reports.iter().map(report_json).collect()))
+            .with("newest_intact", Json::Array(newest));
+        let _ = writeln!(out, "{doc}");
+    } else {
+        for r in &reports {
+            let _ = writeln!(out, "{:<15}{}: {}", r.status.name(), r.path.display(), r.detail);
+        }
+        if !groups.is_empty() {
+            let _ = writeln!(out, "\nnewest intact backup of each kind:");
+            for runs in groups.values() {
+                let label = runs[0].label();
+                match runs.iter().rev().find(|r| r.is_intact()) {
+                    Some(run) => {
+                        let files: Vec<String> =
+                            run.files.iter().map(|f| f.path.display().to_string()).collect();
+                        let _ = writeln!(out, "  {label}: {} {}", run.time, files.join(" "));
+                    }
+                    None => {
+                        let _ = writeln!(out, "  {label}: NONE of {} runs is intact", runs.len());
+                    }
+                }
+                for run in runs {
+                    let missing = run.missing_parts();
+                    if !missing.is_empty() {
+                        let list: Vec<String> = missing.iter().map(u32::to_string).collect();
+                        let _ = writeln!(out, "  {label} {}: part {} missing", run.time, list.join(", "));
+                    }
+                }
+            }
+        }
+        let mut counts: BTreeMap<Status, usize> = BTreeMap::new();
+        for r in &reports {
+            *counts.entry(r.status).or_default() += 1;
+        }
+        let parts: Vec<String> = counts.iter().map(|(s, n)| format!("{n} {}", s.name())).collect();
+        let _ = writeln!(out, "\n{} checked: {}", reports.len(), parts.join(", "));
+    }
+    let _ = out.flush();
+    let worst =
+        [Status::Damaged, Status::WrongPassword, Status::Unsupported, Status::Unverifiable, Status::Error]
+            .into_iter()
+            .find(|s| reports.iter().any(|r| r.status == *s));
+    match worst {
+        None => Ok(()),
+        Some(s) => Err(Failure::silent(s.exit())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn zip_with(entries: u16, comment: &[u8]) -> Vec<u8> {
+        let mut z = b"PK\x03\x04".to_vec();
+        z.extend_from_slice(&[0; 26]);
+        let cd_offset = z.len() as u32;
+        let mut cd = Vec::new();
+        for _ in 0..entries {
+            cd.extend_from_slice(b"PK\x01\x02");
+            cd.extend_from_slice(&[0; 42]);
+        }
+        z.extend_from_slice(&cd);
+        z.extend_from_slice(b"PK\x05\x06\0\0\0\0");
+        z.extend_from_slice(&entries.to_le_bytes());
+        z.extend_from_slice(&entries.to_le_bytes());
+        z.extend_from_slice(&(cd.len() as u32).to_le_bytes());
+        z.extend_from_slice(&cd_offset.to_le_bytes());
+        z.extend_from_slice(&(comment.len() as u16).to_le_bytes());
+        z.extend_from_slice(comment);
+        z
+    }
+
+    #[test]
+    fn zip_end_record_must_end_the_file_and_follow_the_central_directory() {
+        let z = zip_with(2, b"");
+        assert_eq!(zip_end(&z, z.len() as u64), Some(2));
+        let z = zip_with(1, b"hello PK\x05\x06");
+        assert_eq!(zip_end(&z, z.len() as u64), Some(1));
+        let mut cut = zip_with(2, b"");
+        cut.truncate(cut.len() - 1);
+        assert_eq!(zip_end(&cut, cut.len() as u64), None);
+        let mut moved = zip_with(2, b"");
+        moved.insert(40, 0);
+        assert_eq!(zip_end(&moved, moved.len() as u64), None);
+    }
+
+    #[test]
+    fn openssl_content_decides_what_padding_cannot() {
+        let complete = ContentCheck { kind: Content::PgDump, complete: Some(true), entries: None };
+        let cut = ContentCheck { kind: Content::PgDump, complete: Some(false), entries: None };
+        let random = ContentCheck { kind: Content::Unknown, complete: None, entries: None };
+        let text = ContentCheck { kind: Content::Text, complete: None, entries: None };
+        assert_eq!(judge(Integrity::PaddingChecked, complete).0, Status::Ok);
+        assert_eq!(judge(Integrity::PaddingChecked, cut).0, Status::Damaged);
+        assert_eq!(judge(Integrity::PaddingChecked, random).0, Status::WrongPassword);
+        assert_eq!(judge(Integrity::PaddingChecked, text).0, Status::Unverifiable);
+        assert_eq!(judge(Integrity::Authenticated, random).0, Status::Ok);
+        assert_eq!(judge(Integrity::Unchecked, complete).0, Status::Ok);
+    }
+}
