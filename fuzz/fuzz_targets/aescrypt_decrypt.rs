@@ -22,11 +22,10 @@ fuzz_target!(|raw: &[u8]| {
         assert_eq!(*integrity, Integrity::Authenticated);
     }
     let mut parser = HeaderParser::default();
-    if parser.push(data).is_ok() {
-        if let Some(n) = parser.header().and_then(|h| h.iterations) {
-            if n > MAX_ITERATIONS {
-                assert!(whole.result.as_ref().is_err_and(|e| e.starts_with("ExcessiveWork")));
-            }
-        }
+    if parser.push(data).is_ok()
+        && let Some(n) = parser.header().and_then(|h| h.iterations)
+        && n > MAX_ITERATIONS
+    {
+        assert!(whole.result.as_ref().is_err_and(|e| e.starts_with("ExcessiveWork")));
     }
 });

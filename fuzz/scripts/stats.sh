@@ -1,14 +1,29 @@
 #!/usr/bin/env bash
-# Prints, per fuzz log: executions, final cov/ft, corpus size, time, exec/s.
+# Summarises the long-run logs (fuzz/logs/<target>.log) as a Markdown table:
+# executions, seconds, final cov/ft (libFuzzer's edge and feature counts), corpus
+# size, exec/s, peak RSS, and whether libFuzzer reported any failure.
+#
+# usage: scripts/stats.sh [TARGET...]   (default: every log)
 cd "$(dirname "$0")/.."
-for log in logs/*.log; do
-  t=$(basename "$log" .log)
-  runs=$(grep -o 'stat::number_of_executed_units: [0-9]*' "$log" | awk '{s+=$2} END {print s+0}')
-  secs=$(grep -o 'Done [0-9]* runs in [0-9]* second' "$log" | awk '{s+=$5} END {print s+0}')
-  last=$(grep -E '^#[0-9]+' "$log" | grep -E 'cov:' | tail -1)
+targets=("$@")
+if [ ${#targets[@]} -eq 0 ]; then
+  for log in logs/*.log; do
+    t=$(basename "$log" .log)
+    [[ $t == cmin-* ]] || targets+=("$t")
+  done
+fi
+echo "| target | executions | time (s) | cov | ft | corpus (files/size) | exec/s | peak RSS (MB) | crashes, timeouts, leaks |"
+echo "|---|---:|---:|---:|---:|---|---:|---:|---|"
+for t in "${targets[@]}"; do
+  log=logs/$t.log
+  runs=$(grep -o 'stat::number_of_executed_units: [0-9]*' "$log" | awk '{print $2}')
+  secs=$(grep -o 'Done [0-9]* runs in [0-9]* second' "$log" | awk '{print $5}')
+  eps=$(grep -o 'stat::average_exec_per_sec: *[0-9]*' "$log" | awk '{print $2}')
+  rss=$(grep -o 'stat::peak_rss_mb: *[0-9]*' "$log" | awk '{print $2}')
+  last=$(grep -E '^#[0-9]+.*cov:' "$log" | tail -1)
   cov=$(grep -o 'cov: [0-9]*' <<<"$last" | awk '{print $2}')
   ft=$(grep -o 'ft: [0-9]*' <<<"$last" | awk '{print $2}')
   corp=$(grep -o 'corp: [0-9]*/[0-9a-zA-Z]*' <<<"$last" | awk '{print $2}')
-  bad=$(grep -cE 'ERROR: libFuzzer|panicked' "$log")
-  printf '%-18s runs=%-10s secs=%-5s cov=%-5s ft=%-6s corp=%-10s failures=%s\n' "$t" "$runs" "$secs" "$cov" "$ft" "$corp" "$bad"
+  if grep -qE 'ERROR: libFuzzer|ERROR: AddressSanitizer|panicked|SUMMARY:' "$log"; then bad=YES; else bad=none; fi
+  echo "| \`$t\` | ${runs:-?} | ${secs:-?} | ${cov:-?} | ${ft:-?} | ${corp:-?} | ${eps:-?} | ${rss:-?} | $bad |"
 done

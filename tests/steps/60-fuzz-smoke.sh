@@ -1,12 +1,12 @@
 # A short fuzzing smoke run of every target in fuzz/ (the long runs are recorded in
-# docs/SECURITY.md): about 3 minutes in all, starting from the committed corpus.
+# docs/SECURITY.md): about 150 s of fuzzing in all, starting from the committed corpus.
 # New inputs go to a scratch directory, so the committed corpus stays minimal.
 # Any crash, timeout (>10 s per input) or memory blow-up (>2 GB) fails the step.
 (
   cd fuzz
   targets=$(cargo +nightly fuzz list)
   n=$(wc -w <<<"$targets")
-  secs=${FUZZ_SMOKE_SECONDS:-$(( 180 / n > 10 ? 180 / n : 10 ))}
+  secs=${FUZZ_SMOKE_SECONDS:-$(( 150 / n > 10 ? 150 / n : 10 ))}
   cargo +nightly fuzz build
   scratch=$(mktemp -d)
   trap 'rm -rf "$scratch"' EXIT
