@@ -449,6 +449,18 @@ fn failed_decrypt_file_leaves_no_output_and_no_temp_file() {
         }
     }
     assert!(failures > 500, "only {failures} failures exercised");
+
+    // With `Overwrite::Replace`, a failure leaves the previous file as it was.
+    let dest = dest_dir.join("plain.out");
+    std::fs::write(&dest, b"yesterday's good copy").unwrap();
+    let (password, file, options) = &cases[3]; // pyAesCrypt v2
+    for (what, _, bytes) in truncations(file).step_by(5) {
+        std::fs::write(&src, &bytes).unwrap();
+        let r = decrypt_file(&src, &dest, Overwrite::Replace, Password::from(*password), *options);
+        assert!(r.is_err(), "{what}");
+        assert_eq!(std::fs::read(&dest).unwrap(), b"yesterday's good copy", "{what}");
+        assert_eq!(entries(&dest_dir), vec!["plain.out".to_string()], "{what}");
+    }
 }
 
 // ---------------------------------------------------------------------------
