@@ -49,8 +49,11 @@ mod kdf;
 pub mod names;
 pub mod openssl;
 mod password;
+pub mod seekable;
 #[doc(hidden)]
 pub mod testing;
+#[cfg(feature = "zip")]
+pub mod zip;
 
 pub use decryptor::{DecryptOptions, Decryptor, Format};
 pub use error::{Corruption, Error, PasswordCheck, Result};

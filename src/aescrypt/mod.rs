@@ -25,7 +25,7 @@ use crate::kdf;
 use crate::password::Password;
 use crate::{Integrity, Limits};
 
-type HmacSha256 = Hmac<Sha256>;
+pub(crate) type HmacSha256 = Hmac<Sha256>;
 
 /// The largest iteration count the v3 format allows (and the official tool reads).
 pub const V3_MAX_ITERATIONS: u32 = 5_000_000;
@@ -37,7 +37,7 @@ pub const PYAESCRYPT_MAX_PASSWORD_CHARS: usize = 1024;
 /// The `CREATED_BY` value this crate writes.
 pub const CREATED_BY: &str = concat!("backupcrypt ", env!("CARGO_PKG_VERSION"));
 
-fn hmac(key: &[u8]) -> HmacSha256 {
+pub(crate) fn hmac(key: &[u8]) -> HmacSha256 {
     // HMAC takes keys of any length; the fallback is never used.
     HmacSha256::new_from_slice(key).unwrap_or_else(|_| HmacSha256::new(&Default::default()))
 }
@@ -230,6 +230,19 @@ impl Decryptor {
 
 /// Derives the key, checks `T1`, and sets up payload decryption.
 fn open(password: &Password, limits: &Limits, header: &Header) -> Result<Payload> {
+    let (key, iv) = payload_keys(password, limits, header)?;
+    let cbc = CbcDecryptor::new(&key[..], &iv).ok_or(Error::InvalidInput("key"))?;
+    Ok(Payload { cbc, mac: Some(hmac(&key[..])), tail: Vec::new(), hold: header.trailer_len() + BLOCK })
+}
+
+/// The key and IV of the payload `C` (and the key of `T2`): the session key and IV
+/// from `E` after `T1` verified (v1–v3), or the password key and public IV (v0).
+/// Shared with the random-access reader so that both check the password alike.
+pub(crate) fn payload_keys(
+    password: &Password,
+    limits: &Limits,
+    header: &Header,
+) -> Result<(Zeroizing<[u8; 32]>, [u8; 16])> {
     let key = match header.version {
         3 => {
             let n = header.iterations.unwrap_or(0);
@@ -241,13 +254,7 @@ fn open(password: &Password, limits: &Limits, header: &Header) -> Result<Payload
         _ => kdf::ackdf(password, &header.iv)?,
     };
     if header.version == 0 {
-        let cbc = CbcDecryptor::new(&key[..], &header.iv).ok_or(Error::InvalidInput("key"))?;
-        return Ok(Payload {
-            cbc,
-            mac: Some(hmac(&key[..])),
-            tail: Vec::new(),
-            hold: header.trailer_len() + BLOCK,
-        });
+        return Ok((key, header.iv));
     }
     let mut t1 = hmac(&key[..]);
     t1.update(&header.encrypted_keys);
@@ -259,9 +266,11 @@ fn open(password: &Password, limits: &Limits, header: &Header) -> Result<Payload
     }
     let mut session = Zeroizing::new(header.encrypted_keys);
     CbcDecryptor::new(&key[..], &header.iv).ok_or(Error::InvalidInput("key"))?.decrypt(&mut session[..]);
-    let (session_iv, session_key) = session.split_at(16);
-    let cbc = CbcDecryptor::new(session_key, session_iv).ok_or(Error::InvalidInput("key"))?;
-    Ok(Payload { cbc, mac: Some(hmac(session_key)), tail: Vec::new(), hold: header.trailer_len() + BLOCK })
+    let mut session_key = Zeroizing::new([0u8; 32]);
+    session_key.copy_from_slice(&session[16..]);
+    let mut session_iv = [0u8; 16];
+    session_iv.copy_from_slice(&session[..16]);
+    Ok((session_key, session_iv))
 }
 
 /// Which AES Crypt version to write.
