@@ -234,3 +234,273 @@ fn garbage_is_refused_from_its_first_bytes() {
     assert!(matches!(r.0, Err(Error::NotEncrypted)), "{:?}", r.0);
     assert!(heap < 256 << 10);
 }
+
+// ---------------------------------------------------------------------------
+// ZIP archives (FORMATS.md §4.3): hostile central directories
+
+#[cfg(feature = "zip")]
+mod zip_limits {
+    use std::io::{Cursor, Seek, SeekFrom, Write};
+    use std::time::{Duration, Instant};
+
+    use backupcrypt::zip::{Archive, Error as ZipError, ExtractOptions, Limits as ZipLimits, Refusal};
+
+    use super::peak_heap;
+
+    fn le16(v: &mut Vec<u8>, x: u16) {
+        v.extend_from_slice(&x.to_le_bytes());
+    }
+    fn le32(v: &mut Vec<u8>, x: u32) {
+        v.extend_from_slice(&x.to_le_bytes());
+    }
+    fn le64(v: &mut Vec<u8>, x: u64) {
+        v.extend_from_slice(&x.to_le_bytes());
+    }
+
+    /// The classic end record.
+    fn eocd(count: u16, cd_size: u32, cd_offset: u32) -> Vec<u8> {
+        let mut v = b"PK\x05\x06".to_vec();
+        le16(&mut v, 0);
+        le16(&mut v, 0);
+        le16(&mut v, count);
+        le16(&mut v, count);
+        le32(&mut v, cd_size);
+        le32(&mut v, cd_offset);
+        le16(&mut v, 0);
+        v
+    }
+
+    /// ZIP64 end record at `at`, its locator, and a classic end record of sentinels.
+    fn zip64_end(at: u64, count: u64, cd_size: u64, cd_offset: u64) -> Vec<u8> {
+        let mut v = b"PK\x06\x06".to_vec();
+        le64(&mut v, 44);
+        le16(&mut v, 45);
+        le16(&mut v, 45);
+        le32(&mut v, 0);
+        le32(&mut v, 0);
+        le64(&mut v, count);
+        le64(&mut v, count);
+        le64(&mut v, cd_size);
+        le64(&mut v, cd_offset);
+        v.extend_from_slice(b"PK\x06\x07");
+        le32(&mut v, 0);
+        le64(&mut v, at);
+        le32(&mut v, 1);
+        v.extend_from_slice(&eocd(0xffff, 0xffff_ffff, 0xffff_ffff));
+        v
+    }
+
+    fn bounded<T>(what: &str, f: impl FnOnce() -> T) -> T {
+        let t = Instant::now();
+        let (r, heap) = peak_heap(f);
+        assert!(t.elapsed() < Duration::from_secs(2), "{what}: took {:?}", t.elapsed());
+        assert!(heap < 1 << 20, "{what}: held {heap} bytes");
+        r
+    }
+
+    fn damaged_or_unsupported(r: Result<Archive<impl std::io::Read + Seek>, ZipError>, what: &str) {
+        match r {
+            Err(e @ (ZipError::Damaged(_) | ZipError::Unsupported(_))) => {
+                assert!(!e.to_string().is_empty(), "{what}");
+            }
+            Err(e) => panic!("{what}: {e:?}"),
+            Ok(a) => panic!("{what}: accepted with {} entries", a.entries().len()),
+        }
+    }
+
+    #[test]
+    fn a_billion_entries_are_refused_before_any_allocation() {
+        // The count cannot fit in the directory the file holds...
+        let mut f = vec![0u8; 46];
+        f.extend_from_slice(&zip64_end(46, 1_000_000_000, 46, 0));
+        damaged_or_unsupported(bounded("10^9 entries", || Archive::new(Cursor::new(&f))), "10^9 entries");
+        // ...nor can a directory of the size a billion entries need.
+        let mut f = Vec::new();
+        f.extend_from_slice(&zip64_end(0, 1_000_000_000, 46_000_000_000, 0));
+        damaged_or_unsupported(
+            bounded("46 GB directory", || Archive::new(Cursor::new(&f))),
+            "46 GB directory",
+        );
+        // The classic record's 65535 entries in a 22-byte file.
+        let f = eocd(0xffff, 0, 0);
+        damaged_or_unsupported(bounded("65535 entries", || Archive::new(Cursor::new(&f))), "65535 entries");
+    }
+
+    #[test]
+    fn a_one_gigabyte_central_directory_claim_is_refused_without_reading_it() {
+        // A sparse 1 GiB file whose end record claims it is all central directory.
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("big.zip");
+        let mut file = std::fs::File::create(&path).unwrap();
+        let cd = 1u64 << 30;
+        file.set_len(cd).unwrap();
+        file.seek(SeekFrom::End(0)).unwrap();
+        file.write_all(&zip64_end(cd, cd / 46, cd, 0)).unwrap();
+        drop(file);
+        let r = bounded("1 GiB directory", || Archive::new(std::fs::File::open(&path).unwrap()));
+        damaged_or_unsupported(r, "1 GiB directory");
+    }
+
+    /// One stored entry whose ZIP64 sizes both say 2^64-1 (and a few real bytes).
+    fn huge_entry(method: u16, offset: u64) -> Vec<u8> {
+        let name = b"huge.bin";
+        let mut extra = Vec::new();
+        le16(&mut extra, 1);
+        le16(&mut extra, 24);
+        le64(&mut extra, u64::MAX);
+        le64(&mut extra, if method == 0 { u64::MAX } else { 100 });
+        le64(&mut extra, offset);
+        let mut f = b"PK\x03\x04".to_vec();
+        le16(&mut f, 45);
+        le16(&mut f, 0);
+        le16(&mut f, method);
+        le32(&mut f, 0);
+        le32(&mut f, 0);
+        le32(&mut f, 0xffff_ffff);
+        le32(&mut f, 0xffff_ffff);
+        le16(&mut f, name.len() as u16);
+        le16(&mut f, 20);
+        f.extend_from_slice(name);
+        le16(&mut f, 1);
+        le16(&mut f, 16);
+        le64(&mut f, u64::MAX);
+        le64(&mut f, if method == 0 { u64::MAX } else { 100 });
+        f.extend_from_slice(&[0u8; 100]);
+        let cd_at = f.len();
+        f.extend_from_slice(b"PK\x01\x02");
+        le16(&mut f, 0x031e);
+        le16(&mut f, 45);
+        le16(&mut f, 0);
+        le16(&mut f, method);
+        le32(&mut f, 0);
+        le32(&mut f, 0);
+        le32(&mut f, 0xffff_ffff);
+        le32(&mut f, 0xffff_ffff);
+        le16(&mut f, name.len() as u16);
+        le16(&mut f, extra.len() as u16);
+        le16(&mut f, 0);
+        le16(&mut f, 0);
+        le16(&mut f, 0);
+        le32(&mut f, 0o100644 << 16);
+        le32(&mut f, 0xffff_ffff);
+        f.extend_from_slice(name);
+        f.extend_from_slice(&extra);
+        let cd_size = f.len() - cd_at;
+        f.extend_from_slice(&eocd(1, cd_size as u32, cd_at as u32));
+        f
+    }
+
+    #[test]
+    fn sizes_of_2_64_minus_1_are_listed_but_never_believed() {
+        for (method, offset, what) in [
+            (0u16, 0u64, "stored, 2^64-1 bytes"),
+            (8, 0, "deflate, 2^64-1 bytes from 100"),
+            (0, u64::MAX, "local header at 2^64-1"),
+        ] {
+            let f = huge_entry(method, offset);
+            let mut archive = match Archive::new(Cursor::new(&f)) {
+                Ok(a) => a,
+                Err(e) => panic!("{what}: the directory is well-formed, yet {e:?}"),
+            };
+            assert_eq!(archive.entries()[0].size, u64::MAX, "{what}");
+            let mut written = 0u64;
+            let r = bounded(what, || {
+                let mut sink = CountingSink(&mut written);
+                archive.copy_entry(0, &mut sink, &ZipLimits::default())
+            });
+            let e = r.expect_err(what);
+            assert!(matches!(e, ZipError::Damaged(_) | ZipError::Unsupported(_)), "{what}: {e:?}");
+            assert!(written <= 100, "{what}: wrote {written} bytes");
+            // Extraction refuses or fails it, and leaves nothing.
+            let dir = tempfile::tempdir().unwrap();
+            let report =
+                backupcrypt::zip::extract(&mut archive, dir.path(), &ExtractOptions::default()).unwrap();
+            assert!(report.extracted.is_empty(), "{what}");
+            assert!(!report.is_complete(), "{what}");
+            assert!(std::fs::read_dir(dir.path()).unwrap().next().is_none(), "{what}: left files behind");
+        }
+    }
+
+    struct CountingSink<'a>(&'a mut u64);
+    impl Write for CountingSink<'_> {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            *self.0 += buf.len() as u64;
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    /// A one-entry archive (a directory entry) with this name.
+    fn one_dir(name: &str) -> Vec<u8> {
+        let mut f = b"PK\x03\x04".to_vec();
+        le16(&mut f, 20);
+        le16(&mut f, 0x800);
+        le16(&mut f, 0);
+        le32(&mut f, 0);
+        le32(&mut f, 0);
+        le32(&mut f, 0);
+        le32(&mut f, 0);
+        le16(&mut f, name.len() as u16);
+        le16(&mut f, 0);
+        f.extend_from_slice(name.as_bytes());
+        let cd_at = f.len();
+        f.extend_from_slice(b"PK\x01\x02");
+        le16(&mut f, 0x031e);
+        le16(&mut f, 20);
+        le16(&mut f, 0x800);
+        le16(&mut f, 0);
+        le32(&mut f, 0);
+        le32(&mut f, 0);
+        le32(&mut f, 0);
+        le32(&mut f, 0);
+        le16(&mut f, name.len() as u16);
+        le16(&mut f, 0);
+        le16(&mut f, 0);
+        le16(&mut f, 0);
+        le16(&mut f, 0);
+        le32(&mut f, (0o040755 << 16) | 0x10);
+        le32(&mut f, 0);
+        f.extend_from_slice(name.as_bytes());
+        let cd_size = f.len() - cd_at;
+        f.extend_from_slice(&eocd(1, cd_size as u32, cd_at as u32));
+        f
+    }
+
+    #[test]
+    fn deeply_nested_directory_names_cost_bounded_time_and_give_clear_errors() {
+        // 32,000 levels: the longest name a ZIP can hold, far beyond PATH_MAX. Creation
+        // stops where the file system does (about 2000 levels here, some seconds,
+        // since each level is created by its full path).
+        for levels in [32_000usize, 300] {
+            let name = "d/".repeat(levels);
+            let f = one_dir(&name);
+            let mut archive = Archive::new(Cursor::new(&f)).unwrap();
+            let dir = tempfile::tempdir().unwrap();
+            let t = Instant::now();
+            let report =
+                backupcrypt::zip::extract(&mut archive, dir.path(), &ExtractOptions::default()).unwrap();
+            assert!(t.elapsed() < Duration::from_secs(20), "{levels} levels: {:?}", t.elapsed());
+            if levels > 2_000 {
+                // Too deep for the file system: refused with a reason, not a panic.
+                assert_eq!(report.extracted.len(), 0);
+                let reasons: Vec<String> = report
+                    .refused
+                    .iter()
+                    .map(|(_, why)| why.to_string())
+                    .chain(report.failed.iter().map(|(_, why)| why.clone()))
+                    .collect();
+                assert_eq!(reasons.len(), 1, "{report:?}");
+                assert!(
+                    reasons[0].contains("too long") || reasons[0].contains("cannot create"),
+                    "{}",
+                    reasons[0]
+                );
+                assert!(report.refused.iter().all(|(_, why)| matches!(why, Refusal::Conflict(_))));
+            } else {
+                assert!(report.is_complete(), "{report:?}");
+            }
+        }
+    }
+}
