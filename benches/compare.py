@@ -25,19 +25,25 @@ PASSWORD = "correct horse battery staple"
 ENV = dict(os.environ, BACKUPCRYPT_PASSWORD=PASSWORD, BENCH_PW=PASSWORD)
 
 
+TIME = "/usr/bin/time"  # GNU time (Debian package `time`)
+
+
 def run(cmd, stdin=None, stdout=subprocess.DEVNULL):
-    """Runs cmd; returns (seconds, peak RSS in MiB) of that one process."""
+    """Runs cmd; returns (seconds, peak RSS in MiB) of that one process.
+
+    The peak RSS comes from GNU time: a child forked straight from this Python
+    process would count Python's own pages from before its exec."""
     fin = open(stdin, "rb") if stdin else subprocess.DEVNULL
     t = time.perf_counter()
-    p = subprocess.Popen(cmd, stdin=fin, stdout=stdout, stderr=subprocess.PIPE, env=ENV)
-    _, status, ru = os.wait4(p.pid, 0)
+    p = subprocess.run([TIME, "-f", "RSS_KB=%M", *cmd], stdin=fin, stdout=stdout, stderr=subprocess.PIPE, env=ENV)
     dt = time.perf_counter() - t
-    err = p.stderr.read().decode(errors="replace")
+    err = p.stderr.decode(errors="replace")
     if fin is not subprocess.DEVNULL:
         fin.close()
-    if status != 0:
-        sys.exit(f"command failed ({status}): {' '.join(cmd)}\n{err}")
-    return dt, ru.ru_maxrss / 1024
+    if p.returncode != 0:
+        sys.exit(f"command failed ({p.returncode}): {' '.join(cmd)}\n{err}")
+    rss = [ln for ln in err.splitlines() if ln.startswith("RSS_KB=")]
+    return dt, int(rss[-1][7:]) / 1024
 
 
 def bench(name, cmd, runs, cleanup=None, stdin=None):
@@ -114,7 +120,7 @@ def main():
     ap.add_argument("--markdown", help="write the results table here")
     ap.add_argument("--dir", help="work directory (default: a temp dir under target/)")
     a = ap.parse_args()
-    for tool in (BIN, PY):
+    for tool in (BIN, PY, TIME):
         if not os.path.exists(tool):
             sys.exit(f"missing {tool}: run cargo build --release and tests/setup/30-python.sh")
     os.makedirs(os.path.join(ROOT, "target"), exist_ok=True)
@@ -182,11 +188,10 @@ def main():
         with open(big, "wb") as f:
             g = subprocess.Popen(["head", "-c", str(size), "/dev/zero"], stdout=subprocess.PIPE)
             t = time.perf_counter()
-            p = subprocess.Popen([BIN, "encrypt", "-q", "-", "-o", "-"], stdin=g.stdout, stdout=f, env=ENV)
-            g.stdout.close()
-            _, st, ru = os.wait4(p.pid, 0)
+            p = subprocess.run([TIME, "-f", "RSS_KB=%M", BIN, "encrypt", "-q", "-", "-o", "-"], stdin=g.stdout, stdout=f,
+                               stderr=subprocess.PIPE, env=ENV, check=True)
             g.wait()
-            enc_rss = ru.ru_maxrss / 1024
+            enc_rss = int(p.stderr.decode().strip().splitlines()[-1][7:]) / 1024
             print(f"  encrypt {a.big_gb} GiB stdin→file: {time.perf_counter() - t:.1f} s, peak RSS {enc_rss:.1f} MiB")
         dt, dec_rss = run([BIN, "decrypt", "-q", big, "-o", "-"])
         print(f"  decrypt {a.big_gb} GiB file→stdout: {dt:.1f} s, peak RSS {dec_rss:.1f} MiB")

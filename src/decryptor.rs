@@ -42,6 +42,8 @@ pub struct Decryptor {
     password: Option<Password>,
     options: DecryptOptions,
     inner: Inner,
+    /// Whitespace was skipped while sniffing (then only base64 armour may follow).
+    skipped_space: bool,
 }
 
 /// Bytes needed to recognise every format: `Salted__` / `U2FsdGVk`.
@@ -50,7 +52,12 @@ const SNIFF: usize = 8;
 impl Decryptor {
     /// Prepares to decrypt with this password.
     pub fn new(password: Password, options: DecryptOptions) -> Self {
-        Decryptor { password: Some(password), options, inner: Inner::Sniffing(Vec::new()) }
+        Decryptor {
+            password: Some(password),
+            options,
+            inner: Inner::Sniffing(Vec::new()),
+            skipped_space: false,
+        }
     }
 
     /// The format, once the first bytes have been seen.
@@ -75,17 +82,29 @@ impl Decryptor {
     /// # Errors
     /// Any [`Error`] the format finds; see the format modules.
     pub fn update(&mut self, input: &[u8], out: &mut Vec<u8>) -> Result<()> {
+        let headerless = self.expects_headerless_openssl();
         match &mut self.inner {
             Inner::OpenSsl(d) => d.update(input, out),
             Inner::AesCrypt(d) => d.update(input, out),
             Inner::Sniffing(buf) => {
-                let want = (SNIFF - buf.len()).min(input.len());
-                buf.extend_from_slice(&input[..want]);
+                let mut used = 0;
+                while buf.len() < SNIFF && used < input.len() {
+                    let b = input[used];
+                    used += 1;
+                    // `openssl enc -d -a` accepts armour after blank lines and with
+                    // spaces or other line breaks, and whitespace means nothing in
+                    // base64; no binary header starts with it or with `U2FsdGVk`.
+                    if !headerless && b.is_ascii_whitespace() && openssl::MAGIC_BASE64.starts_with(buf) {
+                        self.skipped_space = true;
+                        continue;
+                    }
+                    buf.push(b);
+                }
                 if buf.len() < SNIFF {
                     return Ok(());
                 }
                 self.choose(out)?;
-                self.update(&input[want..], out)
+                self.update(&input[used..], out)
             }
         }
     }
@@ -96,6 +115,11 @@ impl Decryptor {
         let buf = core::mem::take(buf);
         let password = self.password.take().unwrap_or_else(|| Password::new(Vec::new()));
         let explicit_openssl = self.expects_headerless_openssl();
+        let base64_start = buf.starts_with(openssl::MAGIC_BASE64)
+            || (buf.len() < SNIFF && !buf.is_empty() && openssl::MAGIC_BASE64.starts_with(&buf));
+        if self.skipped_space && !base64_start {
+            return Err(Error::NotEncrypted);
+        }
         self.inner = if buf.starts_with(aescrypt::MAGIC) && !explicit_openssl {
             Inner::AesCrypt(alloc::boxed::Box::new(aescrypt::Decryptor::new(password, self.options.limits)))
         } else if explicit_openssl

@@ -87,7 +87,10 @@ pub fn inspect(head: &[u8], file_len: Option<u64>, tail: &[u8]) -> Result<Info> 
         return inspect_aescrypt(head, file_len, tail);
     }
     let binary_salted = head.starts_with(openssl::MAGIC);
-    let armoured = head.starts_with(openssl::MAGIC_BASE64);
+    // Armour may start after blank lines and hold spaces or line breaks anywhere, as
+    // `openssl enc -d -a` (and the decryptor) accept.
+    let mut first = head.iter().filter(|b| !b.is_ascii_whitespace());
+    let armoured = !binary_salted && openssl::MAGIC_BASE64.iter().all(|m| first.next() == Some(m));
     if !binary_salted && !armoured {
         return Err(Error::NotEncrypted);
     }
@@ -103,8 +106,12 @@ pub fn inspect(head: &[u8], file_len: Option<u64>, tail: &[u8]) -> Result<Info> 
         // Decode just enough armour for the salt.
         let mut dec = base64::Decoder::default();
         let mut bin = Vec::new();
-        let take = head.len().min(64);
-        dec.update(&head[..take], &mut bin)?;
+        for chunk in head.chunks(64) {
+            if bin.len() >= 16 {
+                break;
+            }
+            dec.update(chunk, &mut bin)?;
+        }
         if bin.len() >= 16 {
             let mut s = [0u8; 8];
             s.copy_from_slice(&bin[8..16]);

@@ -52,6 +52,8 @@ mod password;
 pub mod seekable;
 #[doc(hidden)]
 pub mod testing;
+#[cfg(feature = "wasm")]
+pub mod wasm;
 #[cfg(feature = "zip")]
 pub mod zip;
 

@@ -283,6 +283,8 @@ enum ArmourState {
 /// Bytes looked at to tell base64 armour from binary. Random binary data has
 /// every one of 64 bytes inside the armour alphabet with probability ~1e-36.
 const SNIFF_LEN: usize = 64;
+/// Base64 of one 16-byte block, without its newline.
+const MIN_HEADERLESS_ARMOUR: usize = 24;
 
 /// Streaming decryption of an OpenSSL `enc` file.
 ///
@@ -369,10 +371,15 @@ impl Decryptor {
     fn decide_armour(&mut self, out: &mut Vec<u8>) -> Result<()> {
         if let ArmourState::Undecided(buf) = &mut self.armour {
             let buf = core::mem::take(buf);
+            // A headerless file's first bytes are ciphertext, and a short random
+            // string is often all base64 characters (one byte: 1 in 4). Armour of a
+            // headerless CBC file is at least 24 characters, so shorter input is taken
+            // as binary; pass `Armour::Base64` for a short armoured CTR file.
+            let min = if self.params.salt == Salt::Header { 1 } else { MIN_HEADERLESS_ARMOUR };
             // A file cut inside `Salted__` is all letters, but it is a truncated
             // binary file, not armour (armour would start `U2F`).
             let cut_magic = self.params.salt == Salt::Header && MAGIC.starts_with(&buf);
-            let armoured = !buf.is_empty() && !cut_magic && buf.iter().all(|&b| base64::is_armour_byte(b));
+            let armoured = buf.len() >= min && !cut_magic && buf.iter().all(|&b| base64::is_armour_byte(b));
             self.armour =
                 if armoured { ArmourState::Base64(base64::Decoder::default()) } else { ArmourState::Binary };
             self.update(&buf, out)?;

@@ -279,6 +279,11 @@ fn not_encrypted_inputs() {
         b"Salted_!12345678abcdefghabcdefgh".to_vec(),
         data(4096, 69),
         b"x".to_vec(),
+        // Whitespace may only precede base64 armour, never a binary header.
+        [&b"\n "[..], &common::openssl_encrypt(&pw("pw"), Params::default(), [1; 8], b"x", &mut rng)]
+            .concat(),
+        [&b"\n"[..], &v2(b"x", "pw", &mut rng)].concat(),
+        b" \n\t\r\n".to_vec(),
     ];
     for input in inputs {
         let e = err_of(decrypt_random(&input, &pw("pw"), DecryptOptions::default(), &mut rng));

@@ -5,6 +5,7 @@
 mod common;
 
 use backupcrypt::aescrypt::{self, CREATED_BY, MAX_KEPT_EXTENSIONS, MAX_KEPT_VALUE};
+use backupcrypt::inspect::{PlaintextSize, inspect};
 use backupcrypt::testing::aescrypt_v3_hello;
 use backupcrypt::{DecryptOptions, Decryptor, Integrity, Password};
 use common::{NON_ASCII, RefSpec, Rng, SIZES, data, decrypt_fixed, decrypt_random, ext, reference_files};
@@ -25,6 +26,17 @@ fn assert_all_decrypt(specs: &[RefSpec], files: &[Vec<u8>], rng: &mut Rng) {
             .unwrap_or_else(|e| panic!("{what}: {e}"));
         assert!(pt == spec.plaintext, "{what}: wrong plaintext ({} bytes)", pt.len());
         assert_eq!(integrity, Integrity::Authenticated, "{what}");
+        // Without the password: the version, and the size from the modulo byte (v0-v2)
+        // or up to the padding (v3).
+        let info = inspect(file, Some(file.len() as u64), &file[file.len().saturating_sub(64)..])
+            .unwrap_or_else(|e| panic!("{what}: inspect: {e}"));
+        assert_eq!(info.version, Some(spec.version), "{what}");
+        let n = spec.plaintext.len() as u64;
+        let size = match spec.version {
+            3 => PlaintextSize::Between(n / 16 * 16, n / 16 * 16 + 15),
+            _ => PlaintextSize::Exact(n),
+        };
+        assert_eq!(info.plaintext_size, size, "{what}");
     }
 }
 

@@ -6,8 +6,9 @@ mod common;
 
 use std::path::Path;
 
+use backupcrypt::inspect::{PlaintextSize, inspect};
 use backupcrypt::openssl::{Armour, Cipher, KeyDerivation, Params, Salt};
-use backupcrypt::{Integrity, Md, Password};
+use backupcrypt::{Format, Integrity, Md, Password};
 use common::{
     NON_ASCII, Rng, check, data, decrypt_random, openssl_args, openssl_cmd, openssl_options, tempdir, write,
 };
@@ -67,6 +68,7 @@ impl Case<'_> {
             // OpenSSL 3 writes no header for -nosalt, nor for an explicit -S salt.
             assert!(!file.starts_with(b"Salted__") && !file.starts_with(b"U2FsdGVk"), "{name}");
         }
+        self.inspect(&file);
         let mut params = self.params;
         // Auto-detect the armour half of the time (not for headerless files shorter
         // than the 64 bytes detection looks at: those are ambiguous, see roundtrip.rs).
@@ -80,6 +82,35 @@ impl Case<'_> {
         let expected =
             if self.params.cipher.is_cbc() { Integrity::PaddingChecked } else { Integrity::Unchecked };
         assert_eq!(integrity, expected, "{name}");
+    }
+
+    /// What can be told without the password: a salt header (binary or base64) and,
+    /// for binary CBC, the plaintext size up to the padding. Headerless files look
+    /// like random data.
+    fn inspect(&self, file: &[u8]) {
+        let name = self.name();
+        let len = file.len() as u64;
+        let result = inspect(file, Some(len), &file[file.len().saturating_sub(64)..]);
+        if self.params.salt != Salt::Header {
+            assert!(matches!(result, Err(backupcrypt::Error::NotEncrypted)), "{name}: {result:?}");
+            return;
+        }
+        let info = result.unwrap_or_else(|e| panic!("{name}: inspect: {e}"));
+        assert_eq!(info.format, Format::OpenSsl, "{name}");
+        assert_eq!(info.base64, self.params.armour != Armour::Binary, "{name}");
+        assert!(!info.authenticated);
+        assert!(info.salt.is_some(), "{name}");
+        if self.params.armour == Armour::Binary {
+            assert_eq!(info.salt.unwrap(), file[8..16], "{name}");
+            if self.params.cipher.is_cbc() {
+                let n = self.plaintext.len() as u64;
+                assert_eq!(
+                    info.plaintext_size,
+                    PlaintextSize::Between(n / 16 * 16, n / 16 * 16 + 15),
+                    "{name}"
+                );
+            }
+        }
     }
 
     /// Our encryptor → `openssl enc -d`; and with the same salt, the very bytes openssl writes.
@@ -227,4 +258,72 @@ fn the_database_backup_command_with_a_password_file() {
     .unwrap();
     assert!(got == dump);
     assert_eq!(integrity, Integrity::PaddingChecked);
+}
+
+/// openssl's `-a` output re-laid out as other tools (or mail) might: CRLF, other
+/// line lengths, blank lines, one line without a final newline. OpenSSL itself
+/// accepts most of these (FORMATS.md §2.4); we accept all of them.
+#[test]
+fn base64_armour_in_other_layouts() {
+    let dir = tempdir();
+    let mut rng = Rng::new(24);
+    let plaintext = data(5000, 24);
+    let params = Params { armour: Armour::Base64 { single_line: false }, ..Params::default() };
+    let pt = write(dir.path(), "pt", &plaintext);
+    let ct = dir.path().join("ct");
+    let mut cmd = openssl_cmd(b"pw");
+    cmd.arg("-e").args(openssl_args(&params)).arg("-in").arg(&pt).arg("-out").arg(&ct);
+    check(cmd);
+    let armoured = std::fs::read(&ct).unwrap();
+    let text: Vec<u8> = armoured.iter().copied().filter(|b| !b.is_ascii_whitespace()).collect();
+    let wrap = |width: usize, eol: &[u8], final_eol: bool| {
+        let mut v = Vec::new();
+        for (i, line) in text.chunks(width).enumerate() {
+            if i > 0 {
+                v.extend_from_slice(eol);
+            }
+            v.extend_from_slice(line);
+        }
+        if final_eol {
+            v.extend_from_slice(eol);
+        }
+        v
+    };
+    // Leading blank lines and spaces, which `openssl enc -d -a` skips too.
+    let mut lead = b"\n\r\n  \t".to_vec();
+    lead.extend_from_slice(&armoured);
+    // (layout, accepted by `openssl enc -d -a` too): OpenSSL 3.0 refuses one long
+    // line without a final newline (FORMATS.md §2.4).
+    let layouts = [
+        (wrap(64, b"\r\n", true), true),
+        (wrap(76, b"\n", true), true),
+        (wrap(1000, b"\n\n", true), true),
+        (lead, true),
+        (wrap(usize::MAX, b"\n", false), false),
+        (wrap(4, b" \t", false), false),
+    ];
+    for (i, (layout, openssl_too)) in layouts.iter().enumerate() {
+        if *openssl_too {
+            let file = write(dir.path(), "layout", layout);
+            let out = dir.path().join("layout.out");
+            let mut cmd = openssl_cmd(b"pw");
+            cmd.arg("-d").args(openssl_args(&params)).arg("-in").arg(&file).arg("-out").arg(&out);
+            check(cmd);
+            assert!(std::fs::read(&out).unwrap() == plaintext, "layout {i}: openssl");
+        }
+        let info =
+            inspect(layout, Some(layout.len() as u64), &[]).unwrap_or_else(|e| panic!("layout {i}: {e}"));
+        assert!(info.base64, "layout {i}");
+        assert_eq!(info.salt, inspect(&armoured, None, &[]).unwrap().salt, "layout {i}");
+        for armour in [Armour::Auto, params.armour] {
+            let (got, _) = decrypt_random(
+                layout,
+                &Password::from("pw"),
+                openssl_options(Params { armour, ..params }),
+                &mut rng,
+            )
+            .unwrap_or_else(|e| panic!("layout {i}: {e}"));
+            assert!(got == plaintext, "layout {i}");
+        }
+    }
 }

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use backupcrypt::aescrypt::{self, CREATED_BY};
+use backupcrypt::inspect::{PlaintextSize, inspect};
 use backupcrypt::{DecryptOptions, Integrity, Password};
 use common::{
     NON_ASCII, Rng, SIZES, check, data, decrypt_random, hex, json_str, python, root, tempdir, write,
@@ -87,6 +88,12 @@ fn pyaescrypt_files_decrypt_here() {
                 .unwrap_or_else(|e| panic!("{}: {e}", file.display()));
         assert!(got == pt, "{}: wrong plaintext ({} bytes, want {})", file.display(), got.len(), pt.len());
         assert_eq!(integrity, Integrity::Authenticated);
+        let info = inspect(&bytes, Some(bytes.len() as u64), &bytes[bytes.len() - 64..]).unwrap();
+        assert_eq!(info.version, Some(2));
+        assert_eq!(info.created_by.as_deref(), Some("pyAesCrypt 6.0.0"));
+        assert_eq!(info.plaintext_size, PlaintextSize::Exact(pt.len() as u64));
+        // FORMATS.md §3.4: the IV is at offset 166, then E (48) and T1 (32).
+        assert_eq!(info.header_len, 166 + 16 + 48 + 32);
     }
 }
 

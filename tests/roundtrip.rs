@@ -36,9 +36,11 @@ fn openssl_round_trip(params: Params, password: &Password, plaintext: &[u8], rng
     let mut decrypt_with = params;
     for round in 0..3 {
         // Decrypt with the armour given, and also auto-detected. Auto-detection looks
-        // for 64 bytes of base64 alphabet (or `U2FsdGVk`): a headerless file shorter
-        // than that is ambiguous (a 1-byte CTR file is "valid base64" 1 time in 4).
-        let ambiguous = params.salt != Salt::Header && file.len() < 64;
+        // for base64 alphabet in the first 64 bytes (or `U2FsdGVk`); headerless input
+        // under 24 bytes is taken as binary (a 1-byte CTR file is "valid base64" 1
+        // time in 4), so only short *armoured* headerless files need `-a` given.
+        let armoured = matches!(params.armour, Armour::Base64 { .. });
+        let ambiguous = params.salt != Salt::Header && armoured && file.len() < 24;
         decrypt_with.armour = if round == 1 && !ambiguous { Armour::Auto } else { params.armour };
         let result = if round == 2 {
             if plaintext.len() > 70_000 {
@@ -283,4 +285,33 @@ fn empty_headerless_ctr_file_is_an_empty_plaintext() {
     // Without such options, empty input is not an encrypted file.
     let e = decrypt_fixed(b"", &Password::from("pw"), DecryptOptions::default(), 1).unwrap_err();
     assert!(matches!(e, backupcrypt::Error::NotEncrypted), "{e:?}");
+}
+
+#[test]
+fn short_headerless_binary_files_are_not_mistaken_for_base64() {
+    // Every 1..23-byte CTR file whose ciphertext happens to be all base64 characters
+    // must still decrypt as binary when the armour is auto-detected.
+    let mut rng = Rng::new(0x5107);
+    let mut checked = 0;
+    for len in 1..24usize {
+        for _ in 0..200 {
+            let plaintext = rng.bytes(len);
+            let params = Params {
+                cipher: Cipher::Aes128Ctr,
+                kdf: KeyDerivation::Pbkdf2 { md: Md::Sha256, iterations: 1 },
+                salt: Salt::None,
+                armour: Armour::Binary,
+            };
+            let pw = Password::from("pw");
+            let file = common::openssl_encrypt(&pw, params, [0; 8], &plaintext, &mut rng);
+            if !file.iter().all(|b| b.is_ascii_alphanumeric() || b"+/= \n\r\t".contains(b)) {
+                continue;
+            }
+            checked += 1;
+            let auto = Params { armour: Armour::Auto, ..params };
+            let (got, _) = decrypt_fixed(&file, &pw, openssl_options(auto), 3).unwrap();
+            assert_eq!(got, plaintext);
+        }
+    }
+    assert!(checked > 10, "too few all-base64 ciphertexts were generated ({checked})");
 }

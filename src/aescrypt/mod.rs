@@ -192,10 +192,7 @@ impl Decryptor {
             return Err(Error::Corrupt(Corruption::PayloadHmac));
         };
         mac.update(c_last);
-        let (modulo, tag) = match header.version {
-            1 | 2 => (rest[0], &rest[1..]),
-            _ => (header.modulo, rest),
-        };
+        let (modulo, tag) = split_trailer(&header, rest);
         if mac.verify_slice(tag).is_err() {
             return Err(if header.version == 0 {
                 Error::WrongPassword(PasswordCheck::PayloadHmac)
@@ -204,27 +201,40 @@ impl Decryptor {
             });
         }
         let mut last = Zeroizing::new([0u8; BLOCK]);
-        let keep = match c_len {
-            0 if header.version == 3 => return Err(Error::Corrupt(Corruption::Padding)),
-            // An empty plaintext: AES Crypt 3.x wrote a stale modulo byte; ignore it.
-            0 => 0,
-            _ => {
-                last.copy_from_slice(c_last);
-                p.cbc.decrypt(&mut last[..]);
-                if header.version == 3 {
-                    pkcs7_data_len(&last).ok_or(Error::Corrupt(Corruption::Padding))?
-                } else {
-                    // Only the low four bits count; never look at the pad bytes, since
-                    // AES Crypt 3.x wrote random ones.
-                    match modulo & 0x0f {
-                        0 => BLOCK,
-                        m => usize::from(m),
-                    }
-                }
-            }
+        let keep = if c_len == 0 {
+            plaintext_in_last_block(header.version, modulo, None)?
+        } else {
+            last.copy_from_slice(c_last);
+            p.cbc.decrypt(&mut last[..]);
+            plaintext_in_last_block(header.version, modulo, Some(&last))?
         };
         out.extend_from_slice(&last[..keep]);
         Ok(Integrity::Authenticated)
+    }
+}
+
+/// The modulo byte (v1, v2: the trailer's first byte; v0, v3: from the header) and
+/// `T2`, given the bytes after the ciphertext.
+pub(crate) fn split_trailer<'a>(header: &Header, trailer: &'a [u8]) -> (u8, &'a [u8]) {
+    match header.version {
+        1 | 2 => (trailer[0], &trailer[1..]),
+        _ => (header.modulo, trailer),
+    }
+}
+
+/// How many plaintext bytes the decrypted last block holds (`None`: no ciphertext).
+pub(crate) fn plaintext_in_last_block(version: u8, modulo: u8, last: Option<&[u8; BLOCK]>) -> Result<usize> {
+    match last {
+        None if version == 3 => Err(Error::Corrupt(Corruption::Padding)),
+        // An empty plaintext: AES Crypt 3.x wrote a stale modulo byte; ignore it.
+        None => Ok(0),
+        Some(last) if version == 3 => pkcs7_data_len(last).ok_or(Error::Corrupt(Corruption::Padding)),
+        // Only the low four bits count; never look at the pad bytes, since AES Crypt
+        // 3.x wrote random ones.
+        Some(_) => Ok(match modulo & 0x0f {
+            0 => BLOCK,
+            m => usize::from(m),
+        }),
     }
 }
 

@@ -82,6 +82,9 @@ impl<W: Write> EncryptingWriter<W> {
 
 impl<W: Write> Write for EncryptingWriter<W> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        // At most one chunk per call keeps memory bounded whatever the caller
+        // writes at once (`write_all` comes back for the rest).
+        let buf = &buf[..buf.len().min(CHUNK)];
         match &mut self.encryptor {
             Encryptor::AesCrypt(e, mac) => {
                 e.update_detached(buf, &mut self.output, mac.pending());

@@ -585,6 +585,51 @@ fn extra_fields(mut extra: &[u8]) -> impl Iterator<Item = (u16, &[u8])> {
 mod tests {
     use super::*;
 
+    /// One central record with these name bytes and extra fields.
+    fn record(name: &[u8], extra: &[u8], size32: u32) -> Vec<u8> {
+        let mut r = Vec::new();
+        r.extend_from_slice(CENTRAL_SIG);
+        r.extend_from_slice(&[20, 0, 20, 0, 0, 0, 0, 0, 0, 0, 0x21, 0x55]);
+        r.extend_from_slice(&0u32.to_le_bytes());
+        r.extend_from_slice(&size32.to_le_bytes());
+        r.extend_from_slice(&size32.to_le_bytes());
+        r.extend_from_slice(&(name.len() as u16).to_le_bytes());
+        r.extend_from_slice(&(extra.len() as u16).to_le_bytes());
+        r.extend_from_slice(&[0u8; 10]); // comment length, disk, attributes
+        r.extend_from_slice(&7u32.to_le_bytes());
+        r.extend_from_slice(name);
+        r.extend_from_slice(extra);
+        r
+    }
+
+    fn unicode_path(name: &[u8], utf8: &str) -> Vec<u8> {
+        let mut e = vec![0x75, 0x70];
+        e.extend_from_slice(&((5 + utf8.len()) as u16).to_le_bytes());
+        e.push(1);
+        e.extend_from_slice(&crc32fast::hash(name).to_le_bytes());
+        e.extend_from_slice(utf8.as_bytes());
+        e
+    }
+
+    #[test]
+    fn unicode_path_and_zip64_extra_fields() {
+        let name = b"caf\x82.txt";
+        let mut cd = record(name, &unicode_path(name, "Kaffee.txt"), 3);
+        // A Unicode path field for other bytes (the name was renamed since): ignored.
+        cd.extend(record(name, &unicode_path(b"other", "Stale.txt"), 3));
+        // ZIP64: both sizes from the extra field, the offset stays 32-bit.
+        let mut z64 = vec![1, 0, 16, 0];
+        z64.extend_from_slice(&(5u64 << 32).to_le_bytes());
+        z64.extend_from_slice(&(6u64 << 32).to_le_bytes());
+        cd.extend(record(b"big", &z64, 0xFFFF_FFFF));
+        let entries = parse_central_directory(&cd, 3).unwrap();
+        assert_eq!(entries[0].name, "Kaffee.txt");
+        assert_eq!(entries[1].name, "café.txt");
+        assert_eq!((entries[2].size, entries[2].compressed_size), (5 << 32, 6 << 32));
+        assert_eq!(entries[2].header_offset, 7);
+        assert!(matches!(parse_central_directory(&cd, 4), Err(Error::Damaged(_))));
+    }
+
     #[test]
     fn dos_time_round_trip_and_unix_conversion() {
         let t = DosDateTime::from_unix(1_655_375_454); // 2022-06-16T10:30:54Z

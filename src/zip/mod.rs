@@ -6,6 +6,13 @@
 //! [`crate::io::SeekableDecryptor`]: listing an encrypted backup reads only its
 //! last few hundred kilobytes, and extracting one entry reads about that entry.
 //!
+//! Why not the `zip` crate: it keys entries by name, so a duplicate silently
+//! replaces the first (we must see duplicates to refuse them); it reads every
+//! local header to describe an entry, which through the decryptor costs one
+//! window per entry and breaks "list a 2 GiB backup reading < 1 MiB"; and without
+//! an end record it scans the whole file backwards. The central directory is a
+//! small, well-specified structure, so this module parses it itself.
+//!
 //! ```
 //! use std::io::Cursor;
 //! use backupcrypt::io::{EncryptTo, SeekableDecryptor, encrypt_stream};

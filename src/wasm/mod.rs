@@ -1,0 +1,141 @@
+//! The offline page's bindings: what the page's Web Worker calls (built by `cargo xtask page`).
+//!
+//! JavaScript never parses a format. It reads slices of the `File`, hands them to these
+//! types, and does only one thing on its own: bulk AES-CBC through WebCrypto, with the
+//! key and the byte ranges chosen here ([`FastDecryptor`]), because WebCrypto AES is
+//! several times faster than AES in wasm. Key derivation, header and password checks,
+//! the HMAC and the last block stay in Rust.
+
+mod plan;
+mod split;
+mod stream;
+mod zip;
+
+use alloc::string::String;
+use alloc::vec::Vec;
+use wasm_bindgen::prelude::*;
+
+use crate::inspect::{Kdf, PlaintextSize};
+use crate::{Error, Format, Password};
+
+pub use split::FastDecryptor;
+pub use stream::StreamDecryptor;
+pub use zip::ZipBrowser;
+
+/// A JS `Error` whose `name` is the [`Error`] variant, so the page can pick its message
+/// and advice without parsing text.
+pub(crate) fn js_error(e: &Error) -> JsValue {
+    let kind = match e {
+        Error::WrongPassword(_) => "WrongPassword",
+        Error::Corrupt(_) => "Corrupt",
+        Error::Truncated => "Truncated",
+        Error::NotEncrypted => "NotEncrypted",
+        Error::UnsupportedVersion(_) | Error::Unsupported(_) => "Unsupported",
+        Error::ExcessiveWork { .. } => "ExcessiveWork",
+        Error::InvalidInput(_) => "InvalidInput",
+        Error::Io(_) => "Io",
+    };
+    let err = js_sys::Error::new(&alloc::format!("{e}"));
+    err.set_name(kind);
+    err.into()
+}
+
+/// Builds a plain JS object from name/value pairs.
+pub(crate) fn object(fields: &[(&str, JsValue)]) -> JsValue {
+    let o = js_sys::Object::new();
+    for (k, v) in fields {
+        // Setting a property on a fresh plain object cannot fail.
+        let _ = js_sys::Reflect::set(&o, &JsValue::from_str(k), v);
+    }
+    o.into()
+}
+
+fn opt_str(s: Option<String>) -> JsValue {
+    s.map_or(JsValue::NULL, |s| JsValue::from_str(&s))
+}
+
+/// Describes a file before any password: `head` is its first 64 KiB (or all of it),
+/// `tail` its last 64 bytes, `file_len` its size.
+///
+/// Returns `{format, version, kdf, createdBy, fileSize, plaintextSize, authenticated,
+/// armoured, integrity}`; throws an `Error` named like [`Error`]'s variants
+/// (`NotEncrypted`, `Truncated`, …).
+#[wasm_bindgen]
+pub fn inspect(head: &[u8], file_len: f64, tail: &[u8]) -> Result<JsValue, JsValue> {
+    let info = crate::inspect::inspect(head, Some(file_len as u64), tail).map_err(|e| js_error(&e))?;
+    let format = match info.format {
+        Format::OpenSsl if info.base64 => "OpenSSL enc (base64)",
+        Format::OpenSsl => "OpenSSL enc",
+        Format::AesCrypt => "AES Crypt",
+    };
+    let kdf = match info.kdf {
+        Kdf::NotRecorded => String::from("not recorded in the file; tried: PBKDF2-SHA256 10000, then legacy"),
+        other => alloc::format!("{other}"),
+    };
+    let size = match info.plaintext_size {
+        PlaintextSize::Exact(n) => alloc::format!("{n}"),
+        PlaintextSize::Between(a, b) => alloc::format!("{a}–{b}"),
+        PlaintextSize::Unknown => String::from("unknown"),
+    };
+    let integrity = if info.authenticated {
+        "authenticated (HMAC-SHA256): damage and a wrong password are detected"
+    } else {
+        "no integrity check in this format: only the padding and the content can be checked"
+    };
+    Ok(object(&[
+        ("format", JsValue::from_str(format)),
+        ("version", info.version.map_or(JsValue::NULL, JsValue::from)),
+        ("kdf", JsValue::from_str(&kdf)),
+        ("createdBy", opt_str(info.created_by)),
+        ("fileSize", JsValue::from(file_len)),
+        ("plaintextSize", JsValue::from_str(&size)),
+        ("authenticated", JsValue::from(info.authenticated)),
+        ("armoured", JsValue::from(info.base64)),
+        ("integrity", JsValue::from_str(integrity)),
+    ]))
+}
+
+/// Takes the password bytes (UTF-8) by value so that they are wiped when dropped.
+pub(crate) fn password(bytes: Vec<u8>) -> Password {
+    Password::new(bytes)
+}
+
+/// Encryption suffixes removed to name the output (longest first).
+const SUFFIXES: [&str; 4] = [".encrypted", ".enc", ".aes", ".crypt"];
+
+/// The name to save the plaintext under: the input's name minus its encryption
+/// suffix (`db.sql.encrypted` → `db.sql`), else with `.decrypted` added. Path
+/// separators in the input are never kept.
+#[wasm_bindgen(js_name = outputName)]
+pub fn output_name(name: &str) -> String {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
+    let lower = base.to_ascii_lowercase();
+    for suffix in SUFFIXES {
+        if lower.ends_with(suffix) && base.len() > suffix.len() {
+            return String::from(&base[..base.len() - suffix.len()]);
+        }
+    }
+    alloc::format!("{base}.decrypted")
+}
+
+/// What the backup's name says (FORMATS.md §5), e.g. `2022-09-27T13:00:01Z (database
+/// backup)`; `undefined` for other names.
+#[wasm_bindgen(js_name = backupDate)]
+pub fn backup_date(name: &str) -> Option<String> {
+    let b = crate::names::parse(name)?;
+    let mut text = alloc::format!("{} ({} backup", b.time, b.kind.name());
+    if let Some(part) = b.part {
+        text += &alloc::format!(", part {part}");
+    }
+    if let Some(space) = b.space {
+        text += &alloc::format!(", {space}");
+    }
+    Some(text + ")")
+}
+
+/// True when the decrypted file will be a ZIP (by its name), so the page offers the
+/// ZIP browser.
+#[wasm_bindgen(js_name = zipInside)]
+pub fn zip_inside(name: &str) -> bool {
+    output_name(name).to_ascii_lowercase().ends_with(".zip")
+}
