@@ -89,6 +89,10 @@ pub(crate) fn evp_bytes_to_key(md: Md, password: &[u8], salt: &[u8], out: &mut [
 /// AES Crypt v0–v2 "ACKDF": 8192 rounds of `d = SHA-256(d || password as UTF-16LE)`
 /// starting from `IV || 16 zero bytes`.
 pub(crate) fn ackdf(password: &Password, iv: &[u8; 16]) -> Result<Zeroizing<[u8; 32]>> {
+    #[cfg(all(fuzzing, feature = "std"))]
+    if let Some(k) = fuzzing_cache::get(password, iv) {
+        return Ok(k);
+    }
     let text = password
         .as_str()
         .ok_or(Error::InvalidInput("AES Crypt needs a password that is valid UTF-8 text"))?;
@@ -104,7 +108,37 @@ pub(crate) fn ackdf(password: &Password, iv: &[u8; 16]) -> Result<Zeroizing<[u8;
         h.update(&utf16[..]);
         d.copy_from_slice(&h.finalize());
     }
+    #[cfg(all(fuzzing, feature = "std"))]
+    fuzzing_cache::put(password, iv, &d);
     Ok(d)
+}
+
+/// Fuzzing builds only (`--cfg fuzzing`, set by cargo-fuzz): remembers the last few
+/// ACKDF results so that the fuzzer can spend its time on the header and payload
+/// parsers instead of on 8192 SHA-256 rounds per execution. Never compiled otherwise.
+#[cfg(all(fuzzing, feature = "std"))]
+mod fuzzing_cache {
+    use super::{Password, Zeroizing};
+    use std::sync::Mutex;
+    use std::vec::Vec;
+
+    type Entry = (Vec<u8>, [u8; 16], [u8; 32]);
+    static CACHE: Mutex<Vec<Entry>> = Mutex::new(Vec::new());
+
+    pub(super) fn get(password: &Password, iv: &[u8; 16]) -> Option<Zeroizing<[u8; 32]>> {
+        let cache = CACHE.lock().ok()?;
+        let hit = cache.iter().find(|(p, i, _)| p == password.as_bytes() && i == iv);
+        hit.map(|(_, _, k)| Zeroizing::new(*k))
+    }
+
+    pub(super) fn put(password: &Password, iv: &[u8; 16], key: &[u8; 32]) {
+        if let Ok(mut cache) = CACHE.lock() {
+            if cache.len() >= 16 {
+                cache.remove(0);
+            }
+            cache.push((password.as_bytes().to_vec(), *iv, *key));
+        }
+    }
 }
 
 /// AES Crypt v3: `PBKDF2-HMAC-SHA512(password as UTF-8, IV, iterations, 32)`.

@@ -223,6 +223,9 @@ pub struct KeyMaterial {
     iv: Zeroizing<[u8; 16]>,
 }
 
+// Both fields are `Zeroizing`: say so, so that callers can require it.
+impl zeroize::ZeroizeOnDrop for KeyMaterial {}
+
 impl KeyMaterial {
     /// Derives the key and IV from the password and the salt (empty for `-nosalt`).
     ///
@@ -344,7 +347,11 @@ impl Decryptor {
             ArmourState::Base64(dec) => {
                 let mut scratch = core::mem::take(&mut self.scratch);
                 scratch.clear();
-                let r = dec.update(input, &mut scratch).and_then(|()| self.binary(&scratch, out));
+                // Bytes decoded before an invalid character still go through the
+                // header check first, so that the error reported is the first one in
+                // the stream whatever the chunking (a bad header before bad armour).
+                let decoded = dec.update(input, &mut scratch);
+                let r = self.binary(&scratch, out).and(decoded);
                 self.scratch = scratch;
                 r
             }
@@ -369,7 +376,10 @@ impl Decryptor {
             // headerless CBC file is at least 24 characters, so shorter input is taken
             // as binary; pass `Armour::Base64` for a short armoured CTR file.
             let min = if self.params.salt == Salt::Header { 1 } else { MIN_HEADERLESS_ARMOUR };
-            let armoured = buf.len() >= min && buf.iter().all(|&b| base64::is_armour_byte(b));
+            // A file cut inside `Salted__` is all letters, but it is a truncated
+            // binary file, not armour (armour would start `U2F`).
+            let cut_magic = self.params.salt == Salt::Header && MAGIC.starts_with(&buf);
+            let armoured = buf.len() >= min && !cut_magic && buf.iter().all(|&b| base64::is_armour_byte(b));
             self.armour =
                 if armoured { ArmourState::Base64(base64::Decoder::default()) } else { ArmourState::Binary };
             self.update(&buf, out)?;
@@ -464,12 +474,12 @@ impl Decryptor {
                 if self.tail.len() != BLOCK {
                     return Err(Error::Truncated);
                 }
-                let mut last = [0u8; BLOCK];
+                // Wiped on every path, the padding error included.
+                let mut last = Zeroizing::new([0u8; BLOCK]);
                 last.copy_from_slice(&self.tail);
-                cbc.decrypt(&mut last);
+                cbc.decrypt(&mut last[..]);
                 let n = pkcs7_data_len(&last).ok_or(Error::WrongPassword(PasswordCheck::Padding))?;
                 out.extend_from_slice(&last[..n]);
-                zeroize::Zeroize::zeroize(&mut last);
                 Ok(Integrity::PaddingChecked)
             }
             _ => Ok(Integrity::Unchecked),

@@ -12,6 +12,9 @@ use zeroize::Zeroizing;
 #[derive(Clone)]
 pub struct Password(Zeroizing<Vec<u8>>);
 
+// The bytes are `Zeroizing`: say so, so that callers can require it.
+impl zeroize::ZeroizeOnDrop for Password {}
+
 impl Password {
     /// Takes ownership of the bytes (they are wiped when the `Password` is dropped).
     pub fn new(bytes: Vec<u8>) -> Self {

@@ -86,6 +86,11 @@ pub fn sanitize(name: &str) -> Result<SafePath, Unsafe> {
     if parts.is_empty() {
         return Err(Unsafe::Empty);
     }
+    // Again after normalising: `./C:/x` and `/./C:x` would otherwise come out as `C:/x`.
+    let first = parts[0].as_bytes();
+    if first.len() >= 2 && first[0].is_ascii_alphabetic() && first[1] == b':' {
+        return Err(Unsafe::DriveLetter);
+    }
     Ok(SafePath { path: parts.join("/"), is_dir: unified.ends_with('/') })
 }
 
@@ -107,6 +112,9 @@ mod tests {
             ("//server/share", Unsafe::Absolute),
             ("C:\\x", Unsafe::DriveLetter),
             ("c:x", Unsafe::DriveLetter),
+            // Found by fuzzing (fuzz/corpus/safe_path/regression-*): a drive letter after `./`.
+            ("./c:/x", Unsafe::DriveLetter),
+            (".//C:x", Unsafe::DriveLetter),
             ("a\0b", Unsafe::ControlCharacter),
             ("a\nb", Unsafe::ControlCharacter),
             ("a\u{7f}", Unsafe::ControlCharacter),
