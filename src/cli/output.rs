@@ -27,10 +27,28 @@ pub enum Output {
 
 /// Buffered standard output that, unless committed, drops its buffer instead of
 /// flushing it: after a failed check not one more byte goes out.
-pub struct StdoutSink(Option<io::BufWriter<io::Stdout>>);
+pub struct StdoutSink(Option<io::BufWriter<RawStdout>>);
+
+/// Standard output without Rust's line buffering: `io::Stdout` looks for newlines
+/// in every write, which for binary data cost more CPU than the decryption.
+#[cfg(unix)]
+type RawStdout = File;
+#[cfg(not(unix))]
+type RawStdout = io::Stdout;
+
+#[cfg(unix)]
+fn raw_stdout() -> io::Result<RawStdout> {
+    use std::os::fd::AsFd;
+    Ok(File::from(io::stdout().as_fd().try_clone_to_owned()?))
+}
+
+#[cfg(not(unix))]
+fn raw_stdout() -> io::Result<RawStdout> {
+    Ok(io::stdout())
+}
 
 impl StdoutSink {
-    fn get(&mut self) -> io::Result<&mut io::BufWriter<io::Stdout>> {
+    fn get(&mut self) -> io::Result<&mut io::BufWriter<RawStdout>> {
         self.0.as_mut().ok_or_else(|| io::Error::other("standard output already closed"))
     }
 }
@@ -96,7 +114,8 @@ impl Output {
     pub fn create(dest: &Destination, force: bool) -> exit::Result<Output> {
         match dest {
             Destination::Stdout => {
-                Ok(Output::Stdout(StdoutSink(Some(io::BufWriter::with_capacity(1 << 16, io::stdout())))))
+                let raw = raw_stdout().map_err(|e| exit::from_io(&e, "cannot write to standard output"))?;
+                Ok(Output::Stdout(StdoutSink(Some(io::BufWriter::with_capacity(1 << 16, raw)))))
             }
             Destination::File(path) => {
                 let meta = std::fs::metadata(path).ok();

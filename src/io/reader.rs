@@ -8,7 +8,7 @@ use std::vec::Vec;
 use zeroize::Zeroize;
 
 use super::mac_thread::MacThread;
-use super::{CHUNK, read_full};
+use super::{READ_CHUNK, read_full};
 use crate::error::Result;
 use crate::{DecryptOptions, Decryptor, Integrity, Password, aescrypt};
 
@@ -38,8 +38,8 @@ impl<R: Read> DecryptingReader<R> {
             inner,
             decryptor: Some(Decryptor::new(password, options)),
             mac: None,
-            input: vec![0; CHUNK],
-            output: Vec::with_capacity(CHUNK + 64),
+            input: vec![0; READ_CHUNK],
+            output: Vec::with_capacity(READ_CHUNK + 64),
             pos: 0,
             integrity: None,
             failed: false,
