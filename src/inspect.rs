@@ -161,10 +161,12 @@ fn inspect_aescrypt(head: &[u8], file_len: Option<u64>, tail: &[u8]) -> Result<I
             let c = len - header.len - trailer;
             match header.version {
                 _ if c == 0 => PlaintextSize::Exact(0),
-                0 => PlaintextSize::Exact(modulo_len(c, header.modulo)),
+                0 => PlaintextSize::Exact(aescrypt::modulo_plaintext_len(c, header.modulo)),
                 3 => PlaintextSize::Between(c - 16, c - 1),
                 _ => match tail.len().checked_sub(33).map(|i| tail[i]) {
-                    Some(m) if tail.len() as u64 <= len => PlaintextSize::Exact(modulo_len(c, m)),
+                    Some(m) if tail.len() as u64 <= len => {
+                        PlaintextSize::Exact(aescrypt::modulo_plaintext_len(c, m))
+                    }
                     _ => PlaintextSize::Between(c - 15, c),
                 },
             }
@@ -188,11 +190,4 @@ fn inspect_aescrypt(head: &[u8], file_len: Option<u64>, tail: &[u8]) -> Result<I
         plaintext_size,
         authenticated: true,
     })
-}
-
-fn modulo_len(c: u64, m: u8) -> u64 {
-    match m & 0x0f {
-        0 => c,
-        m => c - 16 + u64::from(m),
-    }
 }

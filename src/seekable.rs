@@ -340,10 +340,7 @@ fn open_aescrypt(
         _ if ct_len == 0 => 0,
         v => {
             let modulo = if v == 0 { header.modulo } else { tail_bytes(tail, len, trailer as usize)?[0] };
-            match modulo & 0x0f {
-                0 => ct_len,
-                m => ct_len - BLOCK as u64 + u64::from(m),
-            }
+            aescrypt::modulo_plaintext_len(ct_len, modulo)
         }
     };
     let mut mac_key = Zeroizing::new([0u8; 32]);

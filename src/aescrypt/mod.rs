@@ -222,6 +222,18 @@ pub(crate) fn split_trailer<'a>(header: &Header, trailer: &'a [u8]) -> (u8, &'a 
     }
 }
 
+/// v0–v2: the plaintext length from the ciphertext length and the modulo byte.
+/// Only its low four bits count (0: the last block is full); an empty ciphertext is
+/// an empty plaintext whatever the byte says (AES Crypt 3.x wrote a stale one).
+/// Never look at the pad bytes: AES Crypt 3.x wrote random ones.
+pub(crate) fn modulo_plaintext_len(ct_len: u64, modulo: u8) -> u64 {
+    match modulo & 0x0f {
+        _ if ct_len == 0 => 0,
+        0 => ct_len,
+        m => ct_len - BLOCK as u64 + u64::from(m),
+    }
+}
+
 /// How many plaintext bytes the decrypted last block holds (`None`: no ciphertext).
 pub(crate) fn plaintext_in_last_block(version: u8, modulo: u8, last: Option<&[u8; BLOCK]>) -> Result<usize> {
     match last {
@@ -229,12 +241,7 @@ pub(crate) fn plaintext_in_last_block(version: u8, modulo: u8, last: Option<&[u8
         // An empty plaintext: AES Crypt 3.x wrote a stale modulo byte; ignore it.
         None => Ok(0),
         Some(last) if version == 3 => pkcs7_data_len(last).ok_or(Error::Corrupt(Corruption::Padding)),
-        // Only the low four bits count; never look at the pad bytes, since AES Crypt
-        // 3.x wrote random ones.
-        Some(_) => Ok(match modulo & 0x0f {
-            0 => BLOCK,
-            m => usize::from(m),
-        }),
+        Some(_) => Ok(modulo_plaintext_len(BLOCK as u64, modulo) as usize),
     }
 }
 
