@@ -9,7 +9,7 @@
 
 use std::path::{Path, PathBuf};
 
-use backupcrypt::io::decrypt_stream;
+use backupcrypt::io::{decrypt_file_parallel, decrypt_stream};
 use backupcrypt::{
     DecryptOptions, Error, Format, Integrity, Limits, Password, aescrypt, openssl as core_openssl,
 };
@@ -123,6 +123,31 @@ pub fn check_distinct(input: Option<&Path>, dest: &Destination) -> exit::Result<
     Ok(())
 }
 
+/// File to file, OpenSSL binary: every core at once (see
+/// [`backupcrypt::io::decrypt_file_parallel`]). `None`: stream instead.
+fn decrypt_in_parallel(
+    input: &Input,
+    out: &Output,
+    password: &Password,
+    prepared: &Prepared,
+    progress: &mut Progress,
+) -> Option<(backupcrypt::Result<Integrity>, u64, bool)> {
+    let (file, target) = (input.file()?, out.file()?);
+    let mut reported = 0;
+    let result = decrypt_file_parallel(file, target, password, &prepared.options, &mut |done| {
+        progress.advance(done.saturating_sub(reported));
+        reported = reported.max(done);
+    });
+    match result {
+        Ok(None) => None,
+        Ok(Some(integrity)) => {
+            let written = target.metadata().map_or(0, |m| m.len());
+            Some((Ok(integrity), written, false))
+        }
+        Err(e) => Some((Err(e), 0, false)),
+    }
+}
+
 /// Runs `decrypt`.
 ///
 /// # Errors
@@ -148,12 +173,15 @@ pub fn run(args: DecryptArgs, global: &Global) -> exit::Result {
     let name = input.name.clone();
     let mut progress = Progress::new("decrypting", input.len, global.quiet);
     progress.phase("deriving the key");
-    let (result, written, write_failed) = {
-        let counted = Counting::new(input.into_reader(), &mut progress);
-        let mut sink = Tracked::new(&mut out);
-        let result = decrypt_stream(counted, &mut sink, password, prepared.options);
-        (result, sink.written, sink.failed)
-    };
+    let (result, written, write_failed) =
+        if let Some(r) = decrypt_in_parallel(&input, &out, &password, &prepared, &mut progress) {
+            r
+        } else {
+            let counted = Counting::new(input.into_reader(), &mut progress);
+            let mut sink = Tracked::new(&mut out);
+            let result = decrypt_stream(counted, &mut sink, password, prepared.options);
+            (result, sink.written, sink.failed)
+        };
     progress.finish();
     let integrity = result.map_err(|e| {
         // Standard output cannot take back what it was given.

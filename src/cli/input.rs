@@ -89,6 +89,11 @@ impl Input {
         Ok(&self.head[..n.min(self.head.len())])
     }
 
+    /// The file, if the input is a regular file.
+    pub fn file(&self) -> Option<&File> {
+        self.file.as_ref()
+    }
+
     /// True when [`Input::head`] has read the whole input.
     pub fn head_is_all(&self) -> bool {
         self.at_end

@@ -148,6 +148,14 @@ impl Output {
         }
     }
 
+    /// The file being written, when the output is one (for positioned writes).
+    pub fn file(&self) -> Option<&File> {
+        match self {
+            Output::File(f) => f.file().ok(),
+            _ => None,
+        }
+    }
+
     /// True when bytes written cannot be taken back (standard output, a device):
     /// then only the exit code tells whether they passed the final check.
     pub fn is_streaming(&self) -> bool {

@@ -119,6 +119,14 @@ impl AtomicFile {
         &self.dest
     }
 
+    /// The temporary file, for positioned writes (`pwrite`).
+    ///
+    /// # Errors
+    /// If already persisted.
+    pub fn file(&self) -> io::Result<&File> {
+        self.file.as_ref().ok_or_else(|| io::Error::other("already persisted"))
+    }
+
     /// Gives the file its name (see the module docs about `fsync`).
     ///
     /// # Errors

@@ -11,11 +11,15 @@
 
 mod atomic;
 mod mac_thread;
+#[cfg(unix)]
+mod parallel;
 mod reader;
 mod seekable;
 mod writer;
 
 pub use atomic::{AtomicFile, Overwrite};
+#[cfg(unix)]
+pub use parallel::decrypt_file_parallel;
 pub use reader::DecryptingReader;
 pub use seekable::{DEFAULT_WINDOW, SeekableDecryptor};
 pub use writer::{EncryptTo, EncryptingWriter};
@@ -120,6 +124,9 @@ pub(crate) fn fresh_randomness() -> Result<aescrypt::Randomness> {
 
 /// Decrypts a file into `output`, which appears only if every check passed.
 ///
+/// OpenSSL binary files are decrypted with every core ([`decrypt_file_parallel`]);
+/// the rest is streamed.
+///
 /// # Errors
 /// Any [`Error`]; the destination is then untouched.
 pub fn decrypt_file(
@@ -131,6 +138,14 @@ pub fn decrypt_file(
 ) -> Result<Integrity> {
     let file = std::fs::File::open(input)?;
     let mut out = AtomicFile::create(output, overwrite)?;
+    #[cfg(unix)]
+    if file.metadata()?.is_file() {
+        if let Some(integrity) = decrypt_file_parallel(&file, out.file()?, &password, &options, &mut |_| {})?
+        {
+            out.persist()?;
+            return Ok(integrity);
+        }
+    }
     let integrity = decrypt_stream(file, &mut out, password, options)?;
     out.persist()?;
     Ok(integrity)

@@ -1,0 +1,167 @@
+//! Decrypting a file into a file with every core.
+//!
+//! CBC decryption is not serial: plaintext block `i` needs only ciphertext blocks
+//! `i - 1` and `i` (CTR only `i`), and [`SeekableCipher`] already knows, from the
+//! file's head and tail, the keys, where the ciphertext lies and the exact
+//! plaintext length. So when both ends are regular files, each thread takes the
+//! next chunk of blocks, reads it with `pread`, decrypts it and writes it with
+//! `pwrite` at its place. One thread reading, decrypting and writing in turn spent
+//! about 0.3 s of its 0.46 s for 512 MiB in `read` and `write` system calls
+//! (measured here); with two threads side by side it takes 0.23 s, as long as
+//! `cp` of the same file.
+//!
+//! Only OpenSSL binary files take this path. AES Crypt's HMAC covers the whole
+//! ciphertext in order and is slower than everything else together, so the
+//! streaming pipeline (AES on one core, HMAC on the other) is already as fast as
+//! the HMAC; base64-armoured files have no block positions.
+
+use std::fs::File;
+use std::os::unix::fs::FileExt;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::vec;
+
+use zeroize::Zeroizing;
+
+use crate::error::{Error, Result};
+use crate::openssl::{self, Armour, Salt};
+use crate::seekable::{HEAD_LEN, Opened, SeekableCipher, TAIL_LEN};
+use crate::{DecryptOptions, Format, Integrity, Password, aescrypt};
+
+/// Ciphertext per unit of work: small enough to stay in L2 from the `pread`
+/// through AES to the `pwrite`. Measured here (512 MiB, two threads): 64 and
+/// 128 KiB 0.23–0.26 s, 256 KiB to 4 MiB 0.34–0.36 s (system time doubles).
+const CHUNK: u64 = super::READ_CHUNK as u64;
+/// More threads than this only queue on the output file's lock.
+const MAX_THREADS: usize = 4;
+
+/// Decrypts the whole of `input` into `output` (an empty regular file) using
+/// every core, if the file is one this applies to (see the module docs).
+///
+/// Returns `Ok(None)`, having written nothing, for files that must be streamed
+/// instead ([`super::decrypt_stream`]): AES Crypt, base64-armoured OpenSSL, and
+/// any file that fails the checks done before decrypting (wrong password by the
+/// final padding, impossible length), so that the stream reports those exactly
+/// as it always does. `progress` is called on this thread with the ciphertext
+/// bytes done so far. On `Err`, `output` holds partial plaintext: discard it (as
+/// [`super::AtomicFile`] does when not persisted).
+///
+/// # Errors
+/// [`Error::Truncated`] if the input shrinks while being read; I/O errors.
+pub fn decrypt_file_parallel(
+    input: &File,
+    output: &File,
+    password: &Password,
+    options: &DecryptOptions,
+    progress: &mut dyn FnMut(u64),
+) -> Result<Option<Integrity>> {
+    let len = input.metadata()?.len();
+    let mut head = vec![0u8; usize::try_from(len.min(HEAD_LEN as u64)).unwrap_or(HEAD_LEN)];
+    read_at(input, &mut head, 0)?;
+    if !takes_parallel_path(&head, options) {
+        return Ok(None);
+    }
+    let mut tail = vec![0u8; usize::try_from(len.min(TAIL_LEN as u64)).unwrap_or(TAIL_LEN)];
+    let tail_at = len - tail.len() as u64;
+    read_at(input, &mut tail, tail_at)?;
+    // Whatever is wrong with the file (password, length, header), the stream is
+    // what reports it, so that every path gives the same error.
+    let Ok(Opened::Ready(cipher)) = SeekableCipher::open(password, options, &head, &tail, len) else {
+        return Ok(None);
+    };
+    if cipher.format() != Format::OpenSsl {
+        return Ok(None);
+    }
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(MAX_THREADS));
+    let work = Work {
+        input,
+        output,
+        cipher: &cipher,
+        next: AtomicU64::new(0),
+        done: AtomicU64::new(0),
+        stop: AtomicBool::new(false),
+    };
+    std::thread::scope(|s| {
+        let helpers: std::vec::Vec<_> = (1..threads)
+            // Where no thread can be started, this one does all the work.
+            .filter_map(|_| std::thread::Builder::new().spawn_scoped(s, || work.run(&mut |_| {})).ok())
+            .collect();
+        let mut result = work.run(&mut |done| progress(done));
+        for h in helpers {
+            let theirs = h
+                .join()
+                .unwrap_or_else(|_| Err(Error::Io(std::io::Error::other("a decrypting thread stopped"))));
+            if result.is_ok() {
+                result = theirs;
+            }
+        }
+        result
+    })?;
+    progress(cipher.ciphertext_len());
+    Ok(Some(cipher.checked_at_open()))
+}
+
+/// OpenSSL binary files only: decided from the head without deriving a key.
+fn takes_parallel_path(head: &[u8], options: &DecryptOptions) -> bool {
+    let explicit = options.openssl;
+    let base64 = head.starts_with(openssl::MAGIC_BASE64)
+        || matches!(explicit.map(|p| p.armour), Some(Armour::Base64 { .. }));
+    let aescrypt = head.starts_with(aescrypt::MAGIC) && explicit.is_none_or(|p| p.salt == Salt::Header);
+    !base64 && !aescrypt
+}
+
+struct Work<'a> {
+    input: &'a File,
+    output: &'a File,
+    cipher: &'a SeekableCipher,
+    /// Index of the next chunk to take.
+    next: AtomicU64,
+    /// Ciphertext bytes decrypted and written.
+    done: AtomicU64,
+    /// Set by the first thread that fails: the others stop at their next chunk.
+    stop: AtomicBool,
+}
+
+impl Work<'_> {
+    fn run(&self, progress: &mut dyn FnMut(u64)) -> Result<()> {
+        let result = self.chunks(progress);
+        if result.is_err() {
+            self.stop.store(true, Ordering::Relaxed);
+        }
+        result
+    }
+
+    fn chunks(&self, progress: &mut dyn FnMut(u64)) -> Result<()> {
+        let c = self.cipher;
+        let (start, ct_len, plain_len) = (c.ciphertext_start(), c.ciphertext_len(), c.plaintext_len());
+        // The previous ciphertext block, then the chunk; decrypted in place.
+        let mut buf = Zeroizing::new(vec![0u8; 16 + CHUNK as usize]);
+        while !self.stop.load(Ordering::Relaxed) {
+            let from = self.next.fetch_add(1, Ordering::Relaxed).saturating_mul(CHUNK);
+            if from >= ct_len {
+                break;
+            }
+            let n = usize::try_from(CHUNK.min(ct_len - from)).unwrap_or(0);
+            let first = from / 16;
+            let previous = c.needs_previous_block(first);
+            let skip = if previous { 0 } else { 16 };
+            read_at(self.input, &mut buf[skip..16 + n], start + from - (16 - skip as u64))?;
+            let (prev, data) = buf[..16 + n].split_at_mut(16);
+            let prev: &[u8; 16] = (&*prev).try_into().map_err(|_| Error::InvalidInput("block"))?;
+            c.decrypt_blocks(first, previous.then_some(prev), data)?;
+            let keep = usize::try_from(plain_len.saturating_sub(from).min(n as u64)).unwrap_or(0);
+            self.output.write_all_at(&data[..keep], from).map_err(|e| {
+                Error::Io(std::io::Error::new(e.kind(), std::format!("writing the output failed: {e}")))
+            })?;
+            progress(self.done.fetch_add(n as u64, Ordering::Relaxed) + n as u64);
+        }
+        Ok(())
+    }
+}
+
+/// `pread` of exactly `buf.len()` bytes; a file that ends early is truncated
+/// (it shrank after its length was read).
+fn read_at(file: &File, buf: &mut [u8], at: u64) -> Result<()> {
+    file.read_exact_at(buf, at).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::UnexpectedEof { Error::Truncated } else { Error::Io(e) }
+    })
+}

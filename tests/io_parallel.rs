@@ -1,0 +1,131 @@
+//! `io::decrypt_file_parallel`: OpenSSL binary files decrypted file to file by
+//! several threads with `pread`/`pwrite`. Its output and its errors must equal the
+//! one-thread streaming decryption of the same file, whatever the cipher, salt
+//! mode and length (around the 128 KiB unit of work), and it must leave AES Crypt
+//! and base64 files to the stream without writing anything.
+
+mod common;
+
+use std::fs::File;
+use std::io::Write;
+
+use backupcrypt::io::{EncryptTo, decrypt_file_parallel, decrypt_stream, encrypt_stream};
+use backupcrypt::openssl::{Armour, Cipher, KeyDerivation, Params, Salt};
+use backupcrypt::{DecryptOptions, Error, Integrity, Md, Password, PasswordCheck, aescrypt};
+use common::{Rng, data, openssl_encrypt, openssl_options};
+
+const UNIT: usize = 128 << 10;
+
+fn file_with(bytes: &[u8]) -> File {
+    let mut f = tempfile::tempfile().unwrap();
+    f.write_all(bytes).unwrap();
+    f
+}
+
+fn contents(f: &File) -> Vec<u8> {
+    let mut out = vec![0; usize::try_from(f.metadata().unwrap().len()).unwrap()];
+    std::os::unix::fs::FileExt::read_exact_at(f, &mut out, 0).unwrap();
+    out
+}
+
+/// (result, output bytes, progress calls) of the parallel path.
+fn parallel(
+    file: &[u8],
+    pw: &str,
+    options: &DecryptOptions,
+) -> (Result<Option<Integrity>, Error>, Vec<u8>, Vec<u64>) {
+    let input = file_with(file);
+    let output = tempfile::tempfile().unwrap();
+    let mut seen = Vec::new();
+    let r = decrypt_file_parallel(&input, &output, &Password::from(pw), options, &mut |n| seen.push(n));
+    (r, contents(&output), seen)
+}
+
+fn streamed(file: &[u8], pw: &str, options: DecryptOptions) -> Result<(Integrity, Vec<u8>), Error> {
+    let mut out = Vec::new();
+    decrypt_stream(file, &mut out, Password::from(pw), options).map(|i| (i, out))
+}
+
+#[test]
+fn every_cipher_salt_mode_and_length_matches_the_stream() {
+    let mut rng = Rng::new(6);
+    let sizes = [0, 1, 15, 16, 17, UNIT - 16, UNIT - 1, UNIT, UNIT + 1, UNIT + 16, 3 * UNIT + 5, 5 * UNIT];
+    let salts = [Salt::Header, Salt::None, Salt::Explicit(*b"\x01\x02\x03\x04\x05\x06\x07\x08")];
+    for cipher in Cipher::ALL {
+        for salt in salts {
+            let params = Params {
+                cipher,
+                kdf: KeyDerivation::Pbkdf2 { md: Md::Sha256, iterations: 1000 },
+                salt,
+                armour: Armour::Binary,
+            };
+            for &n in &sizes {
+                let plain = data(n, n as u64);
+                let file = openssl_encrypt(&Password::from("pw"), params, rng.array(), &plain, &mut rng);
+                let options = openssl_options(params);
+                let (r, out, progress) = parallel(&file, "pw", &options);
+                let integrity = r.unwrap().expect("an OpenSSL binary file takes the parallel path");
+                assert_eq!(out, plain, "{cipher:?} {salt:?} {n}");
+                let (expected, _) = streamed(&file, "pw", options).unwrap();
+                assert_eq!(integrity, expected, "{cipher:?} {salt:?} {n}");
+                // Progress only grows and ends at the ciphertext length.
+                assert!(progress.windows(2).all(|w| w[0] <= w[1]), "{progress:?}");
+                let header = if salt == Salt::Header { 16 } else { 0 };
+                assert_eq!(progress.last().copied(), Some((file.len() - header) as u64));
+            }
+        }
+    }
+}
+
+#[test]
+fn default_options_decrypt_a_default_file() {
+    let plain = data(2 * UNIT + 100, 1);
+    let mut file = Vec::new();
+    encrypt_stream(&plain[..], &mut file, &Password::from("pw"), EncryptTo::OpenSsl(Params::default()))
+        .unwrap();
+    let (r, out, _) = parallel(&file, "pw", &DecryptOptions::default());
+    assert_eq!(r.unwrap(), Some(Integrity::PaddingChecked));
+    assert_eq!(out, plain);
+}
+
+#[test]
+fn aescrypt_and_base64_files_are_left_to_the_stream() {
+    let plain = data(3 * UNIT, 2);
+    let mut v2 = Vec::new();
+    encrypt_stream(&plain[..], &mut v2, &Password::from("pw"), EncryptTo::AesCrypt(aescrypt::Version::V2))
+        .unwrap();
+    let base64 = Params { armour: Armour::Base64 { single_line: false }, ..Params::default() };
+    let mut armoured = Vec::new();
+    encrypt_stream(&plain[..], &mut armoured, &Password::from("pw"), EncryptTo::OpenSsl(base64)).unwrap();
+    for (file, options) in [
+        (&v2, DecryptOptions::default()),
+        (&armoured, DecryptOptions::default()),
+        (&armoured, openssl_options(base64)),
+    ] {
+        let (r, out, progress) = parallel(file, "pw", &options);
+        assert!(matches!(r, Ok(None)), "{r:?}");
+        assert!(out.is_empty() && progress.is_empty());
+    }
+}
+
+#[test]
+fn a_wrong_password_or_a_damaged_length_is_left_to_the_stream_before_anything_is_written() {
+    let plain = data(4 * UNIT, 3);
+    // A fixed salt, so that the outcome is the same every run: about 1 wrong
+    // password in 256 leaves valid padding, and these 20 do not.
+    let mut rng = Rng::new(3);
+    let file = openssl_encrypt(&Password::from("pw"), Params::default(), *b"fixedslt", &plain, &mut rng);
+    for i in 0..20 {
+        let wrong = format!("wrong {i}");
+        let (r, out, progress) = parallel(&file, &wrong, &DecryptOptions::default());
+        assert!(matches!(r, Ok(None)), "{r:?}");
+        assert!(out.is_empty() && progress.is_empty());
+        let stream = streamed(&file, &wrong, DecryptOptions::default());
+        assert!(matches!(stream, Err(Error::WrongPassword(PasswordCheck::Padding))));
+    }
+    for cut in [1, 7, 15, 16, 17, file.len() - 16, file.len() - 17, file.len() - 1] {
+        let (r, out, progress) = parallel(&file[..cut], "pw", &DecryptOptions::default());
+        assert!(matches!(r, Ok(None)), "cut {cut}: {r:?}");
+        assert!(out.is_empty() && progress.is_empty(), "cut {cut}");
+    }
+}
