@@ -1,7 +1,15 @@
-//! The std pipelines (`encrypt_stream` / `decrypt_stream`), whose AES Crypt path
-//! runs the HMAC on a second thread: results must equal the one-thread core.
+//! The std pipelines (`encrypt_stream` / `decrypt_stream` / `EncryptingWriter`),
+//! which run CBC and the AES Crypt HMAC on threads of their own: results must
+//! equal the one-thread core, `flush` must really write, and a failing output must
+//! end the threads with an error instead of hanging.
 
-use backupcrypt::io::{EncryptTo, decrypt_stream, encrypt_stream};
+use std::cell::RefCell;
+use std::io::Write;
+use std::rc::Rc;
+use std::sync::mpsc;
+use std::time::Duration;
+
+use backupcrypt::io::{EncryptTo, EncryptingWriter, decrypt_stream, encrypt_stream};
 use backupcrypt::{DecryptOptions, Decryptor, Error, Integrity, Password, aescrypt, openssl};
 
 fn data(n: usize) -> Vec<u8> {
@@ -64,4 +72,117 @@ fn pipeline_detects_a_flipped_bit_in_the_last_chunk() {
     }
     let r = decrypt_stream(&file[..], std::io::sink(), Password::from("wrong"), DecryptOptions::default());
     assert!(matches!(r, Err(Error::WrongPassword(backupcrypt::PasswordCheck::HeaderHmac))));
+}
+
+const TARGETS: [EncryptTo; 3] = [
+    EncryptTo::AesCrypt(aescrypt::Version::V2),
+    EncryptTo::AesCrypt(aescrypt::Version::V3 { iterations: 1000 }),
+    EncryptTo::OpenSsl(openssl::Params {
+        cipher: openssl::Cipher::Aes256Cbc,
+        kdf: openssl::KeyDerivation::Pbkdf2 { md: backupcrypt::Md::Sha256, iterations: 1000 },
+        salt: openssl::Salt::Header,
+        armour: openssl::Armour::Binary,
+    }),
+];
+
+/// Header bytes before the first ciphertext block: what an empty file has
+/// besides its last block, modulo byte and HMAC.
+fn header_len(to: EncryptTo) -> usize {
+    let mut empty = Vec::new();
+    encrypt_stream(&[][..], &mut empty, &Password::from("pw"), to).unwrap();
+    empty.len()
+        - match to {
+            EncryptTo::AesCrypt(aescrypt::Version::V2) => 1 + 32,
+            EncryptTo::AesCrypt(_) => 16 + 32,
+            EncryptTo::OpenSsl(_) => 16,
+        }
+}
+
+/// A `Vec` output the test can look at while the writer still holds it.
+#[derive(Clone, Default)]
+struct Shared(Rc<RefCell<Vec<u8>>>);
+
+impl Write for Shared {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.borrow_mut().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[test]
+fn writes_of_any_size_with_flushes_between_equal_the_plaintext() {
+    let plain = data(3 * (1 << 20) + 1000);
+    // Odd write sizes, some larger than the 1 MiB chunk.
+    let sizes = [1, 15, 16, 17, 4095, 70_000, (1 << 20) + 3, 5, 2 << 20];
+    for to in TARGETS {
+        let header = header_len(to);
+        let out = Shared::default();
+        let mut w = EncryptingWriter::new(out.clone(), &Password::from("pw"), to).unwrap();
+        let (mut at, mut i) = (0, 0);
+        while at < plain.len() {
+            let n = sizes[i % sizes.len()].min(plain.len() - at);
+            w.write_all(&plain[at..at + n]).unwrap();
+            at += n;
+            i += 1;
+            if i % 3 == 0 {
+                w.flush().unwrap();
+                // Everything but the partial last block is out after a flush.
+                assert_eq!(out.0.borrow().len(), header + at / 16 * 16, "{to:?} at {at}");
+            }
+        }
+        assert_eq!(w.bytes_in(), plain.len() as u64);
+        w.finish().unwrap();
+        let file = out.0.borrow().clone();
+        let options = match to {
+            EncryptTo::OpenSsl(p) => DecryptOptions { openssl: Some(p), ..Default::default() },
+            EncryptTo::AesCrypt(_) => DecryptOptions::default(),
+        };
+        let mut d = Decryptor::new(Password::from("pw"), options);
+        let mut back = Vec::new();
+        d.update(&file, &mut back).unwrap();
+        d.finish(&mut back).unwrap();
+        assert_eq!(back, plain, "{to:?}");
+    }
+}
+
+/// An output that fails after `left` bytes.
+struct Failing {
+    left: usize,
+}
+
+impl Write for Failing {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.left == 0 {
+            return Err(std::io::Error::other("disk full"));
+        }
+        let n = buf.len().min(self.left);
+        self.left -= n;
+        Ok(n)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[test]
+fn a_failing_output_stops_the_threads_with_its_error() {
+    let plain = data(9 << 20);
+    for to in TARGETS {
+        for left in [0, 100, 1 << 20, 5 << 20] {
+            let (tx, rx) = mpsc::channel();
+            let plain = plain.clone();
+            std::thread::spawn(move || {
+                let r = encrypt_stream(&plain[..], Failing { left }, &Password::from("pw"), to);
+                let _ = tx.send(r.map_err(|e| e.to_string()));
+            });
+            // A deadlock would show as no answer at all.
+            let r =
+                rx.recv_timeout(Duration::from_secs(60)).expect("encrypt_stream hung on a failing output");
+            let e = r.expect_err("a failing output is an error");
+            assert!(e.contains("disk full"), "{to:?} {left}: {e}");
+        }
+    }
 }

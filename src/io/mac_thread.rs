@@ -1,8 +1,9 @@
-//! The AES Crypt payload HMAC on a second thread.
+//! The AES Crypt payload HMAC on a second thread, for decryption
+//! ([`super::DecryptingReader`]; encryption has its own stages in `cbc_thread`).
 //!
 //! HMAC-SHA256 (~1.1 GB/s with SHA-NI) is slower than AES-CBC decryption
-//! (~3.5 GB/s), and CBC encryption is serial: running the HMAC beside the AES work
-//! uses the second core instead of adding the two. Ciphertext travels to the
+//! (~3.5 GB/s): running it beside the AES work uses the second core instead of
+//! adding the two. Ciphertext travels to the
 //! thread in buffers that come back for reuse, so nothing is allocated per chunk
 //! and at most [`MacThread::DEPTH`] buffers are in flight. Where no thread can be
 //! started (browsers' wasm), the same interface hashes inline.

@@ -10,6 +10,7 @@
 //!   write to an unnamed temporary file and give it its name only on success.
 
 mod atomic;
+mod cbc_thread;
 mod mac_thread;
 #[cfg(unix)]
 mod parallel;
@@ -26,7 +27,6 @@ pub use writer::{EncryptTo, EncryptingWriter};
 
 use std::io::{self, BufRead, Read, Write};
 use std::path::Path;
-use std::vec;
 
 use crate::error::{Error, Result};
 use crate::{DecryptOptions, Integrity, Password, aescrypt};
@@ -101,15 +101,7 @@ pub fn encrypt_stream<R: Read, W: Write>(
     to: EncryptTo,
 ) -> Result<u64> {
     let mut writer = EncryptingWriter::new(output, password, to)?;
-    let mut buf = zeroize::Zeroizing::new(vec![0u8; CHUNK]);
-    loop {
-        let n = read_full(&mut input, &mut buf)?;
-        if n == 0 {
-            break;
-        }
-        writer.write_all(&buf[..n])?;
-    }
-    let n = writer.bytes_in();
+    let n = writer.encrypt_from(&mut input)?;
     writer.finish()?;
     Ok(n)
 }

@@ -1,11 +1,11 @@
 //! [`EncryptingWriter`]: a `Write` that encrypts into another `Write`.
 
 use std::boxed::Box;
-use std::io::{self, Write};
+use std::io::{self, Read, Write};
 use std::vec::Vec;
 
-use super::mac_thread::MacThread;
-use super::{CHUNK, fresh_randomness, random_bytes};
+use super::cbc_thread::{Cipher, Stages};
+use super::{CHUNK, fresh_randomness, random_bytes, read_full};
 use crate::error::Result;
 use crate::{Password, aescrypt, openssl};
 
@@ -18,20 +18,37 @@ pub enum EncryptTo {
     OpenSsl(openssl::Params),
 }
 
-enum Encryptor {
-    AesCrypt(Box<aescrypt::Encryptor>, Box<MacThread>),
-    OpenSsl(Box<openssl::Encryptor>),
-}
-
 /// A `Write` that encrypts into `inner`, in constant memory. Call
 /// [`EncryptingWriter::finish`]: without it the output lacks its last block and
-/// HMAC, and will not decrypt. Output is written to `inner` in large pieces; for
-/// AES Crypt the HMAC runs on a second thread beside the (serial) CBC encryption.
+/// HMAC, and will not decrypt.
+///
+/// The (serial) CBC encryption runs on a thread of its own and the AES Crypt HMAC
+/// on another, while the caller's thread only copies plaintext in and writes
+/// ciphertext out to `inner`, in large pieces (see `src/io/cbc_thread.rs`).
 pub struct EncryptingWriter<W: Write> {
     inner: W,
-    encryptor: Encryptor,
-    output: Vec<u8>,
+    stages: Option<Stages>,
+    /// Bytes to write before the first ciphertext (the AES Crypt header).
+    head: Vec<u8>,
+    /// The plaintext buffer being filled by `write`.
+    current: Option<zeroize::Zeroizing<Vec<u8>>>,
     bytes_in: u64,
+}
+
+/// Where ciphertext goes: `inner`, after the header.
+fn sink<'a, W: Write>(inner: &'a mut W, head: &'a mut Vec<u8>) -> impl FnMut(&[u8]) -> Result<()> + 'a {
+    move |c: &[u8]| {
+        if !head.is_empty() {
+            inner.write_all(head)?;
+            head.clear();
+        }
+        inner.write_all(c)?;
+        Ok(())
+    }
+}
+
+fn finished() -> io::Error {
+    io::Error::other("the encryption already failed or finished")
 }
 
 impl<W: Write> EncryptingWriter<W> {
@@ -40,23 +57,20 @@ impl<W: Write> EncryptingWriter<W> {
     /// # Errors
     /// [`crate::Error::InvalidInput`] for a password or parameters the format refuses.
     pub fn new(inner: W, password: &Password, to: EncryptTo) -> Result<Self> {
-        let encryptor = match to {
+        let cipher = match to {
             EncryptTo::AesCrypt(version) => {
                 let r = fresh_randomness()?;
-                let mut e = Box::new(aescrypt::Encryptor::new(password, version, &r)?);
-                let mac = e.detach_mac().map(|m| Box::new(MacThread::spawn(m)));
-                match mac {
-                    Some(mac) => Encryptor::AesCrypt(e, mac),
-                    None => return Err(crate::Error::InvalidInput("the MAC was already detached")),
-                }
+                Cipher::AesCrypt(Box::new(aescrypt::Encryptor::new(password, version, &r)?))
             }
             EncryptTo::OpenSsl(params) => {
                 let mut salt = [0u8; 8];
                 random_bytes(&mut salt)?;
-                Encryptor::OpenSsl(Box::new(openssl::Encryptor::new(password, params, salt)?))
+                Cipher::OpenSsl(Box::new(openssl::Encryptor::new(password, params, salt)?))
             }
         };
-        Ok(EncryptingWriter { inner, encryptor, output: Vec::with_capacity(CHUNK + 512), bytes_in: 0 })
+        let mut head = Vec::new();
+        let stages = Stages::new(cipher, CHUNK, &mut head)?;
+        Ok(EncryptingWriter { inner, stages: Some(stages), head, current: None, bytes_in: 0 })
     }
 
     /// Plaintext bytes written so far.
@@ -64,17 +78,54 @@ impl<W: Write> EncryptingWriter<W> {
         self.bytes_in
     }
 
+    /// Encrypts everything `input` holds, reading straight into the pipeline's
+    /// buffers. Returns the bytes read.
+    pub(crate) fn encrypt_from<R: Read>(&mut self, input: &mut R) -> Result<u64> {
+        self.send_current()?;
+        let stages = self.stages.as_mut().ok_or_else(finished)?;
+        let mut write = sink(&mut self.inner, &mut self.head);
+        let chunk = stages.chunk();
+        let mut total = 0u64;
+        loop {
+            let mut plain = stages.take(&mut write)?;
+            // After its first use a buffer is already this long: no memset per chunk.
+            plain.resize(chunk, 0);
+            let n = read_full(input, &mut plain)?;
+            plain.truncate(n);
+            total += n as u64;
+            self.bytes_in += n as u64;
+            if n == 0 {
+                self.current = Some(plain);
+                return Ok(total);
+            }
+            stages.send(plain, &mut write)?;
+            if n < chunk {
+                return Ok(total);
+            }
+        }
+    }
+
+    /// Sends the buffer `write` was filling, if it holds anything.
+    fn send_current(&mut self) -> Result<()> {
+        if let Some(plain) = self.current.take_if(|p| !p.is_empty()) {
+            let stages = self.stages.as_mut().ok_or_else(finished)?;
+            stages.send(plain, &mut sink(&mut self.inner, &mut self.head))?;
+        }
+        Ok(())
+    }
+
     /// Writes the final block and HMAC, flushes, and returns the inner writer.
     ///
     /// # Errors
     /// Any error of the inner writer.
     pub fn finish(mut self) -> io::Result<W> {
-        let mut out = core::mem::take(&mut self.output);
-        match self.encryptor {
-            Encryptor::AesCrypt(e, mac) => e.finish_detached(&mut out, mac.finish()?),
-            Encryptor::OpenSsl(e) => e.finish(&mut out),
-        }
-        self.inner.write_all(&out)?;
+        self.send_current()?;
+        let stages = self.stages.take().ok_or_else(finished)?;
+        let mut tail = Vec::new();
+        let mut write = sink(&mut self.inner, &mut self.head);
+        stages.finish(&mut write, &mut tail)?;
+        write(&tail)?;
+        drop(write);
         self.inner.flush()?;
         Ok(self.inner)
     }
@@ -82,28 +133,35 @@ impl<W: Write> EncryptingWriter<W> {
 
 impl<W: Write> Write for EncryptingWriter<W> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let stages = self.stages.as_mut().ok_or_else(finished)?;
+        let chunk = stages.chunk();
+        let mut plain = match self.current.take() {
+            Some(p) => p,
+            None => {
+                let mut p = stages.take(&mut sink(&mut self.inner, &mut self.head))?;
+                p.clear();
+                p
+            }
+        };
         // At most one chunk per call keeps memory bounded whatever the caller
         // writes at once (`write_all` comes back for the rest).
-        let buf = &buf[..buf.len().min(CHUNK)];
-        match &mut self.encryptor {
-            Encryptor::AesCrypt(e, mac) => {
-                e.update_detached(buf, &mut self.output, mac.pending());
-                mac.pass_on()?;
-            }
-            Encryptor::OpenSsl(e) => e.update(buf, &mut self.output),
+        let n = buf.len().min(chunk - plain.len());
+        plain.extend_from_slice(&buf[..n]);
+        if plain.len() == chunk {
+            stages.send(plain, &mut sink(&mut self.inner, &mut self.head))?;
+        } else {
+            self.current = Some(plain);
         }
-        if self.output.len() >= CHUNK {
-            self.inner.write_all(&self.output)?;
-            self.output.clear();
-        }
-        self.bytes_in += buf.len() as u64;
-        Ok(buf.len())
+        self.bytes_in += n as u64;
+        Ok(n)
     }
 
-    /// Writes out what is buffered. (The file is only complete after `finish`.)
+    /// Encrypts and writes out everything written so far except the partial last
+    /// block. (The file is only complete after `finish`.)
     fn flush(&mut self) -> io::Result<()> {
-        self.inner.write_all(&self.output)?;
-        self.output.clear();
+        self.send_current()?;
+        let stages = self.stages.as_mut().ok_or_else(finished)?;
+        stages.drain(&mut sink(&mut self.inner, &mut self.head))?;
         self.inner.flush()
     }
 }
