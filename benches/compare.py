@@ -145,6 +145,10 @@ def main():
                                                          "-out", out, "-pass", "env:BENCH_PW"], a.runs, rm(out))
     b, rss_d = bench("backupcrypt decrypt (OpenSSL file)", [BIN, "decrypt", "-q", ossl, "-o", out], a.runs, rm(out))
     rows += [("OpenSSL-format decrypt vs openssl", b / o, "≤ 0.6"), ("OpenSSL-format decrypt vs cp", b / cp, "≤ 1.3")]
+    # The streaming path (what `| psql` gets): one pass in order, no pwrite.
+    s, _ = bench("backupcrypt decrypt -o - > file (streaming)", ["sh", "-c", f'exec "{BIN}" decrypt -q "{ossl}" -o - > "{out}"'],
+                 a.runs, rm(out))
+    rows += [("OpenSSL-format decrypt to stdout vs openssl", s / o, "")]
     p, _ = bench("pyAesCrypt 6.0.0 decryptFile", py(PYAES_DEC, aes, out), a.runs, rm(out))
     b2, _ = bench("backupcrypt decrypt (AES Crypt v2, HMAC)", [BIN, "decrypt", "-q", aes, "-o", out], a.runs, rm(out))
     rows += [("AES Crypt v2 decrypt vs pyAesCrypt", b2 / p, "≤ 0.5")]
