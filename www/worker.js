@@ -151,10 +151,22 @@ async function sink(handle) {
 
 const yieldToMessages = () => new Promise((r) => setTimeout(r, 0));
 
+// Milliseconds spent in each stage of a run, for the benchmark (`profile: true` in the
+// run message; the page itself never asks). A stage awaited while others run counts
+// only the time the loop was blocked on it.
+class Stages {
+  constructor() { this.ms = {}; }
+  time(stage, f) { const t = performance.now(); try { return f(); } finally { this.add(stage, t); } }
+  async wait(stage, p) { const t = performance.now(); try { return await p; } finally { this.add(stage, t); } }
+  add(stage, since) { this.ms[stage] = (this.ms[stage] || 0) + performance.now() - since; }
+}
+const UNTIMED = { time: (_, f) => f(), wait: (_, p) => p, add() {} };
+
 async function run(m) {
   const job = jobs.get(m.id);
   if (!job) throw new Error('no such job');
   const out = await sink(m.handle);
+  const stages = m.profile ? new Stages() : UNTIMED;
   const started = performance.now();
   let lastReport = 0;
   const progress = (done) => {
@@ -165,9 +177,12 @@ async function run(m) {
     }
   };
   try {
-    const integrity = job.fast ? await runFast(job, out, progress) : await runStream(job, out, progress);
-    const result = await out.close();
-    post({ op: 'done', id: m.id, integrity, blob: result.blob || null, ms: performance.now() - started, bytes: job.file.size });
+    const integrity = job.fast ? await runFast(job, out, progress, stages) : await runStream(job, out, progress, stages);
+    const result = await stages.wait('close', out.close());
+    post({
+      op: 'done', id: m.id, integrity, blob: result.blob || null, ms: performance.now() - started, bytes: job.file.size,
+      stages: stages.ms || null,
+    });
   } catch (e) {
     await out.abort();
     throw e;
@@ -176,7 +191,7 @@ async function run(m) {
   }
 }
 
-async function runFast(job, out, progress) {
+async function runFast(job, out, progress, stages) {
   const fd = job.fast;
   const raw = fd.takeKey();
   const key = await crypto.subtle.importKey('raw', raw, { name: 'AES-CBC' }, false, ['decrypt']);
@@ -188,29 +203,40 @@ async function runFast(job, out, progress) {
   while (pos < end) {
     if (job.cancelled) throw new Cancelled();
     const len = Math.min(FAST_CHUNK, end - pos);
-    const buf = new Uint8Array(len + 16);
-    buf.set(slice(job.file, pos, pos + len));
-    const ivAndE = fd.absorb(buf.subarray(0, len));
+    const data = stages.time('read', () => slice(job.file, pos, pos + len));
+    const buf = stages.time('copy', () => { const b = new Uint8Array(len + 16); b.set(data); return b; });
+    const ivAndE = stages.time('absorb', () => fd.absorb(buf.subarray(0, len)));
     buf.set(ivAndE.subarray(16), len);
-    pending.push(crypto.subtle.decrypt({ name: 'AES-CBC', iv: ivAndE.subarray(0, 16) }, key, buf));
+    const t = performance.now();
+    pending.push(crypto.subtle.decrypt({ name: 'AES-CBC', iv: ivAndE.subarray(0, 16) }, key, buf)
+      .then((r) => { stages.add('decrypt (latency, overlapped)', t); return r; }));
+    stages.add('decrypt (call)', t);
     pos += len;
-    if (pending.length >= IN_FLIGHT) await out.write(new Uint8Array(await pending.shift()));
+    if (pending.length >= IN_FLIGHT) {
+      const plain = new Uint8Array(await stages.wait('decrypt (wait)', pending.shift()));
+      await stages.wait('write', out.write(plain));
+    }
     progress(pos);
-    if (++n % 8 === 0) await yieldToMessages();
+    if (++n % 8 === 0) await stages.wait('yield', yieldToMessages());
   }
-  while (pending.length) await out.write(new Uint8Array(await pending.shift()));
+  while (pending.length) {
+    const plain = new Uint8Array(await stages.wait('decrypt (wait)', pending.shift()));
+    await stages.wait('write', out.write(plain));
+  }
   if (job.cancelled) throw new Cancelled();
-  await out.write(fd.finish(slice(job.file, end, fd.fileLen)));
+  await out.write(stages.time('finish', () => fd.finish(slice(job.file, end, fd.fileLen))));
   return fd.integrity;
 }
 
-async function runStream(job, out, progress) {
+async function runStream(job, out, progress, stages) {
   const d = job.stream;
   const size = job.file.size;
   let n = 0;
   for (let pos = 0; pos < size; pos += WASM_CHUNK) {
     if (job.cancelled) throw new Cancelled();
-    await out.write(d.update(slice(job.file, pos, Math.min(size, pos + WASM_CHUNK))));
+    const data = stages.time('read', () => slice(job.file, pos, Math.min(size, pos + WASM_CHUNK)));
+    const plain = stages.time('wasm decrypt', () => d.update(data));
+    await stages.wait('write', out.write(plain));
     progress(Math.min(size, pos + WASM_CHUNK));
     if (++n % 8 === 0) await yieldToMessages();
   }
