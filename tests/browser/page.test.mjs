@@ -13,7 +13,8 @@ import {
 
 const dir = workdir();
 const PASSWORD = 'Zm9vYmFyYmF6cXV4cXV1eGNvcmdlZ3JhdWx0Z2FycGx5PQ=';
-// Sizes around the worker's 4 MiB WebCrypto chunks and 1 MiB wasm chunks.
+// Sizes around the wasm engine's 1 MiB chunks (pipeline.test.mjs crosses the fast
+// path's 16 MiB chunks).
 const sql = sqlDump(9 * 1024 * 1024 + 7);
 const zipLike = Buffer.concat([Buffer.from('PK\x03\x04'), randomBytes(5 * 1024 * 1024 + 12)]);
 const small = Buffer.from('unicode ✓ and a short line\n');
