@@ -149,7 +149,9 @@ test('keyboard only: password, show/hide, Enter to decrypt, Enter to save', asyn
   // The Save link takes the focus; Enter downloads.
   const [download] = await Promise.all([page.waitForEvent('download'), page.keyboard.press('Enter')]);
   assert.equal(sha256(readFileSync(await download.path())), sha256(expected.v3));
-  assert.match(await page.locator('#announce').textContent(), /Integrity: verified/);
+  // The announcement is set 50 ms after the result (so screen readers notice it):
+  // wait for it rather than race it.
+  await page.locator('#announce').filter({ hasText: /Integrity: verified/ }).waitFor({ timeout: 5000 });
 });
 
 test('readable at 200% zoom: nothing needs horizontal scrolling at 640 CSS px', async () => {
