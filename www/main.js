@@ -52,6 +52,7 @@
     Unsupported: 'This file uses something the page does not support.',
     ExcessiveWork: 'The file asks for an unreasonable amount of key-derivation work; refused.',
     Cancelled: 'Cancelled. Nothing was saved.',
+    OldBrowser: 'This browser is too old for the page: it needs WebAssembly SIMD (Chrome or Edge 91, Firefox 89, Safari 16.4 or newer).',
   };
   function explain(m) {
     const head = advice[m.name] || 'Decryption failed. Nothing was saved.';

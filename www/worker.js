@@ -14,7 +14,13 @@ const WASM_CHUNK = 1024 * 1024;
 const ready = (async () => {
   const packed = Uint8Array.from(atob(WASM_GZIP_BASE64), (c) => c.charCodeAt(0));
   const stream = new Blob([packed]).stream().pipeThrough(new DecompressionStream('gzip'));
-  await wasm_bindgen({ module_or_path: await new Response(stream).arrayBuffer() });
+  const bytes = await new Response(stream).arrayBuffer();
+  if (!WebAssembly.validate(bytes)) {
+    const e = new Error('this browser cannot compile the page\'s WebAssembly');
+    e.name = 'OldBrowser';
+    throw e;
+  }
+  await wasm_bindgen({ module_or_path: bytes });
   return wasm_bindgen;
 })();
 
