@@ -212,8 +212,8 @@ async function run(m) {
 // message may override them (`tuning`, for the benchmark).
 const PIPELINE = {
   chunk: 16 * 1024 * 1024,
-  readAhead: 3,
-  inFlight: 4,
+  readAhead: 2,
+  inFlight: 3,
   workers: Math.max(2, Math.min(4, (self.navigator && navigator.hardwareConcurrency) || 2)),
 };
 
