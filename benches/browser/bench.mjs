@@ -95,7 +95,7 @@ function rssMib(pid) {
   }
 }
 
-// Samples the RSS of the page's renderer(s) and the browser process every 50 ms.
+// Samples the RSS of the page's renderer(s) and the browser process every 100 ms.
 function memorySampler(profile) {
   const { browser, renderers } = chromiumProcesses(profile);
   const peak = { renderer: 0, browser: 0 };
@@ -105,7 +105,7 @@ function memorySampler(profile) {
   };
   sample();
   const start = { ...peak };
-  const timer = setInterval(sample, 50);
+  const timer = setInterval(sample, 100);
   return { start, stop() { clearInterval(timer); sample(); return { start, peak }; } };
 }
 
@@ -182,7 +182,7 @@ async function oneRun() {
           const m = (await cdp.send('Performance.getMetrics')).metrics.find((x) => x.name === 'JSHeapUsedSize');
           heap = Math.max(heap, m.value / 1048576);
         } catch (_) { /* closing */ }
-      }, 100);
+      }, 250);
       const status = await decrypt(ctx.page, n, 'pw', { timeout: 600000 });
       clearInterval(heapTimer);
       const { start, peak } = mem.stop();
