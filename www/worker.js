@@ -226,7 +226,7 @@ async function runFast(job, out, progress, stages, tuning) {
   const { file } = job;
   const end = fd.bulkEnd;
   const whole = fd.needsBulk;
-  const pool = decryptPool(workers);
+  const pool = await decryptPool(workers);
   const timed = (r) => {
     for (const [stage, ms] of Object.entries(r.ms)) stages.add(`decrypt worker: ${stage}`, 0, ms);
     return r;
@@ -310,7 +310,7 @@ async function chunkWork({ op, key, iv, data, file, start, len, e }) {
 function decryptWorker() {
   onmessage = async (ev) => {
     try {
-      const r = await chunkWork(ev.data);
+      const r = ev.data.op === 'ping' ? {} : await chunkWork(ev.data);
       postMessage({ id: ev.data.id, ...r }, r.data ? [r.data.buffer] : []);
     } catch (err) {
       postMessage({ id: ev.data.id, error: { name: err.name, message: String(err.message) } });
@@ -318,16 +318,28 @@ function decryptWorker() {
   };
 }
 
-// The decrypt workers, started once and kept; chunks go round-robin. Where a worker
-// cannot start workers, chunks are decrypted here, one after another.
+// The decrypt workers, started once and kept; chunks go round-robin. Where workers
+// cannot start workers (or they do not answer), chunks are decrypted here, one after
+// another.
 let pool = null;
-function decryptPool(size) {
-  if (typeof Worker !== 'function' || size === 0) return LOCAL_DECRYPT;
+let noPool = false;
+async function decryptPool(size) {
+  if (typeof Worker !== 'function' || size === 0 || noPool) return LOCAL_DECRYPT;
   if (!pool || pool.size !== size) {
     if (pool) pool.close();
     pool = new DecryptPool(size);
+    const started = Promise.all(pool.workers.map(() => pool.run({ op: 'ping' })));
+    pool.started = Promise.race([started, new Promise((_, no) => setTimeout(() => no(new Error('no answer')), 10000))]);
   }
-  return pool;
+  try {
+    await pool.started;
+    return pool;
+  } catch (_) {
+    pool.close();
+    pool = null;
+    noPool = true;
+    return LOCAL_DECRYPT;
+  }
 }
 
 class DecryptPool {

@@ -1,7 +1,9 @@
 // The WebCrypto fast path over several of the worker's 16 MiB chunks: byte-exact
 // output for both ways it reads (AES Crypt: whole chunks through the HMAC; OpenSSL:
 // the decrypt workers read), damage in a middle chunk reported with nothing offered,
-// and Cancel in the middle of a run, after which the same card decrypts again.
+// and Cancel in the middle of a run, after which the same card decrypts again; and
+// the same without decrypt workers (browsers without nested workers), driving the
+// page's worker directly.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -68,4 +70,37 @@ test('Cancel stops the fast path; the card then decrypts again', async () => {
   assert.equal(await c.locator('a.save').count(), 0);
   assert.match(await decrypt(ctx.page, n, 'pw', { timeout: 120000 }), /padding and content look right/);
   assert.equal(await c.locator('a.save').count(), 1);
+});
+
+test('without decrypt workers, the page\'s worker decrypts the chunks itself', async () => {
+  const { page } = ctx;
+  await page.evaluate(() => {
+    const i = document.createElement('input');
+    i.type = 'file';
+    i.id = 'direct';
+    i.multiple = true;
+    document.body.append(i);
+  });
+  await page.setInputFiles('#direct', [openssl, v2]);
+  const hashes = await page.evaluate(async () => {
+    const src = document.getElementById('worker-source').textContent;
+    const w = new Worker(URL.createObjectURL(new Blob([src], { type: 'text/javascript' })));
+    const out = [];
+    for (const [id, file] of [...document.getElementById('direct').files].entries()) {
+      const blob = await new Promise((resolve, reject) => {
+        w.onmessage = (e) => {
+          if (e.data.op === 'opened') w.postMessage({ op: 'run', id, tuning: { workers: 0 } });
+          else if (e.data.op === 'done') resolve(e.data.blob);
+          else if (e.data.op === 'error') reject(new Error(e.data.message));
+        };
+        const pw = new TextEncoder().encode('pw');
+        w.postMessage({ op: 'open', id, file, password: pw.buffer }, [pw.buffer]);
+      });
+      const digest = await crypto.subtle.digest('SHA-256', await blob.arrayBuffer());
+      out.push([...new Uint8Array(digest)].map((x) => x.toString(16).padStart(2, '0')).join(''));
+    }
+    w.terminate();
+    return out;
+  });
+  assert.deepEqual(hashes, [sha256(sql), sha256(zipLike)]);
 });
