@@ -5,7 +5,9 @@
 // split, then the all-wasm fallback), with the worker's time per stage (`#profile`),
 // the renderer's memory while it decrypts, and raw chained WebCrypto AES-CBC in the
 // same browser; then lists the entries of an encrypted ZIP backup (`--zip`, default
-// 1024 MiB; 0 skips it). With several runs, the summary gives median and range.
+// 1024 MiB; 0 skips it). Each decryption also reports the CPU seconds of every
+// browser thread (from /proc): on a machine with N cores the wall time cannot be less
+// than 1/N of it. With several runs, the summary gives median and range.
 // `--page` benchmarks another build of the page (e.g. a saved earlier one).
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -83,7 +85,35 @@ function chromiumProcesses(profile) {
     for (const p of procs) if (!mine.has(p.pid) && mine.has(p.ppid)) { mine.add(p.pid); grew = true; }
   }
   const renderers = procs.filter((p) => mine.has(p.pid) && p.cmd.includes('--type=renderer')).map((p) => p.pid);
-  return { browser: browser.pid, renderers };
+  return { browser: browser.pid, renderers, all: [...mine] };
+}
+
+// CPU seconds used so far by every thread of these processes, summed by thread name
+// ("DedicatedWorker", "Chrome_IOThread", …) and prefixed with the process's role.
+function cpuByThread(profile) {
+  const { browser, renderers, all } = chromiumProcesses(profile);
+  const sums = {};
+  for (const pid of all) {
+    const role = pid === browser ? 'browser' : renderers.includes(pid) ? 'renderer' : 'other';
+    let tasks = [];
+    try { tasks = readdirSync(`/proc/${pid}/task`); } catch (_) { /* gone */ }
+    for (const tid of tasks) {
+      try {
+        const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+        const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+        const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        const key = `${role} ${name}`;
+        sums[key] = (sums[key] || 0) + (Number(f[11]) + Number(f[12])) / 100; // utime + stime, in ticks of 10 ms
+      } catch (_) { /* gone */ }
+    }
+  }
+  return sums;
+}
+
+function cpuSince(before, after) {
+  const d = {};
+  for (const [k, v] of Object.entries(after)) if (v - (before[k] || 0) >= 0.01) d[k] = v - (before[k] || 0);
+  return d;
 }
 
 function rssMib(pid) {
@@ -165,7 +195,7 @@ async function zipListing(ctx) {
 }
 
 async function oneRun() {
-  const result = { e2e: {}, wasm: {}, stages: {}, memory: {} };
+  const result = { e2e: {}, wasm: {}, stages: {}, memory: {}, cpu: {} };
   for (const hash of ['#profile', '#engine=wasm&profile']) {
     const ctx = await openPage({ hash });
     await new Promise((r) => setTimeout(r, 3000)); // large Blobs fail right after start-up
@@ -176,6 +206,7 @@ async function oneRun() {
       console.error(`${new Date().toISOString()} ${label} ${hash}`);
       await ctx.page.setInputFiles('#files', path);
       const mem = memorySampler(ctx.profile);
+      const cpu0 = cpuByThread(ctx.profile);
       let heap = 0;
       const heapTimer = setInterval(async () => {
         try {
@@ -186,6 +217,7 @@ async function oneRun() {
       const status = await decrypt(ctx.page, n, 'pw', { timeout: 600000 });
       clearInterval(heapTimer);
       const { start, peak } = mem.stop();
+      const cpu = cpuSince(cpu0, cpuByThread(ctx.profile));
       if (!/^Done/.test(status)) throw new Error(`${label}: ${status}`);
       const stages = JSON.parse(await card(ctx.page, n).getAttribute('data-stages'));
       const rate = MB(mib * 1048576, stages.total);
@@ -194,13 +226,18 @@ async function oneRun() {
       } else {
         result.e2e[label] = rate;
         result.stages[label] = stages;
+        result.cpu[label] = cpu;
         result.memory[label] = {
           renderer: [start.renderer, peak.renderer], browser: [start.browser, peak.browser], mainHeap: heap,
         };
       }
       n++;
     }
-    if (!hash.includes('wasm')) result.raw = await rawWebCrypto(ctx.page);
+    if (!hash.includes('wasm')) {
+      const cpu0 = cpuByThread(ctx.profile);
+      result.raw = await rawWebCrypto(ctx.page);
+      result.cpu.raw = cpuSince(cpu0, cpuByThread(ctx.profile));
+    }
     if (ctx.requests.length) throw new Error(`network requests: ${ctx.requests}`);
     await ctx.close();
   }
@@ -217,6 +254,14 @@ const fmt = (xs, digits = 0) => (xs.length === 1
   ? xs[0].toFixed(digits)
   : `${median(xs).toFixed(digits)} (${Math.min(...xs).toFixed(digits)}–${Math.max(...xs).toFixed(digits)})`);
 
+// The CPU a run cost, all threads of the browser's processes: with 2 cores, the
+// wall time cannot be less than half of it.
+function cpuLine(cpu) {
+  const total = Object.values(cpu).reduce((a, b) => a + b, 0);
+  const parts = Object.entries(cpu).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v.toFixed(2)}`);
+  return `CPU ${total.toFixed(2)} s: ${parts.join(' · ')}`;
+}
+
 const results = [];
 for (let r = 0; r < runs; r++) {
   const res = await oneRun();
@@ -230,8 +275,10 @@ for (let r = 0; r < runs; r++) {
     console.log(`  stages, ms: ${Object.entries(s).map(([k, v]) => `${k} ${typeof v === 'number' ? v.toFixed(0) : v}`).join(' · ')}`);
     console.log(`  memory, MiB: renderer RSS ${m.renderer[0].toFixed(0)} → peak ${m.renderer[1].toFixed(0)}` +
       ` · browser RSS ${m.browser[0].toFixed(0)} → peak ${m.browser[1].toFixed(0)} · main-thread JS heap peak ${m.mainHeap.toFixed(1)}`);
+    console.log(`  ${cpuLine(res.cpu[label])}`);
   }
   console.log(`raw WebCrypto AES-CBC, chained 4 MiB chunks (one at a time): ${res.raw.toFixed(0)} MB/s`);
+  console.log(`  ${cpuLine(res.cpu.raw)}`);
   const ossl = res.e2e['OpenSSL enc -pbkdf2'];
   console.log(`OpenSSL end to end / raw WebCrypto: ${(ossl / res.raw).toFixed(2)}×`);
   if (res.zip) console.log(`ZIP listing, ${zipMib} MiB backup, ${res.zip.entries} entries: ${res.zip.ms.toFixed(0)} ms`);
@@ -243,6 +290,8 @@ if (runs > 1) {
     console.log(`${label.padEnd(28)} WebCrypto ${fmt(results.map((r) => r.e2e[label]))} MB/s · wasm only ${fmt(results.map((r) => r.wasm[label]))} MB/s`);
   }
   console.log(`raw WebCrypto AES-CBC: ${fmt(results.map((r) => r.raw))} MB/s`);
+  const cpuTotal = (c) => Object.values(c).reduce((a, b) => a + b, 0);
+  console.log(`CPU seconds, all browser threads: ${[...Object.keys(files), 'raw'].map((k) => `${k.split(' ')[0]} ${fmt(results.map((r) => cpuTotal(r.cpu[k])), 2)}`).join(' · ')}`);
   console.log(`OpenSSL / raw, same run: ${fmt(results.map((r) => r.e2e['OpenSSL enc -pbkdf2'] / r.raw), 2)}×`);
   if (zipFile) console.log(`ZIP listing: ${fmt(results.map((r) => r.zip.ms))} ms`);
 }
