@@ -263,7 +263,7 @@ async function runFast(job, out, progress, stages, tuning) {
     } else {
       if (buf.length !== 16) throw changed();
       const ivAndE = stages.time('absorb', () => fd.absorbLast(range.len, buf));
-      request = { op: 'decrypt', key, iv: ivAndE.slice(0, 16), e: ivAndE.slice(16), ...range };
+      request = { op: 'decrypt', key, iv: ivAndE.slice(0, 16), e: ivAndE.slice(16), last: buf, ...range };
     }
     decrypts.push(handled(stages.time('post', () => pool.run(request))));
     if (decrypts.length >= inFlight) await writeOldest();
@@ -290,8 +290,9 @@ function changed() {
 // 'read': a chunk of the File and the 16 bytes after it (there are always at least
 // 16 more before the end of the file). 'decrypt': one WebCrypto AES-CBC decryption of
 // a chunk given as bytes with E in its last 16, or as a File range read here with E
-// put in place; the plaintext is returned as a Blob, made here, off the HMAC's worker.
-async function chunkWork({ op, key, iv, data, file, start, len, e }) {
+// put in place (after checking that its last block is the one wasm was given); the
+// plaintext is returned as a Blob, made here, off the HMAC's worker.
+async function chunkWork({ op, key, iv, data, file, start, len, last, e }) {
   const t0 = performance.now();
   if (!data) {
     data = new Uint8Array(await file.slice(start, start + len + 16).arrayBuffer());
@@ -299,6 +300,7 @@ async function chunkWork({ op, key, iv, data, file, start, len, e }) {
   }
   const t1 = performance.now();
   if (op === 'read') return { data, ms: { read: t1 - t0 } };
+  if (last && data.subarray(len - 16, len).some((b, i) => b !== last[i])) throw changed();
   if (e) data.set(e, len);
   const plain = await crypto.subtle.decrypt({ name: 'AES-CBC', iv }, key, data);
   const t2 = performance.now();
