@@ -7,6 +7,9 @@
   const worker = new Worker(workerUrl);
   // `#engine=wasm` forces the all-wasm fallback (for tests and the benchmark).
   const forceWasm = /(^|[#&])engine=wasm(&|$)/.test(location.hash);
+  // `#profile` (the benchmark) has the worker time each stage of a decryption; the
+  // milliseconds land in the card's `data-stages` attribute.
+  const profile = /(^|[#&])profile(&|$)/.test(location.hash);
   const handlers = new Map();
   let nextId = 1;
   worker.onmessage = (ev) => { const h = handlers.get(ev.data.id); if (h) h(ev.data); };
@@ -49,6 +52,7 @@
     Unsupported: 'This file uses something the page does not support.',
     ExcessiveWork: 'The file asks for an unreasonable amount of key-derivation work; refused.',
     Cancelled: 'Cancelled. Nothing was saved.',
+    OldBrowser: 'This browser is too old for the page: it needs WebAssembly SIMD (Chrome or Edge 91, Firefox 89, Safari 16.4 or newer).',
   };
   function explain(m) {
     const head = advice[m.name] || 'Decryption failed. Nothing was saved.';
@@ -168,7 +172,7 @@
       cancel.disabled = false;
       setStatus('Decrypting… (the output is not verified until the end)');
       announce(`Decrypting ${file.name}`);
-      worker.postMessage({ op: 'run', id, handle });
+      worker.postMessage({ op: 'run', id, handle, profile });
     }
 
     cancel.addEventListener('click', () => {
@@ -187,6 +191,7 @@
       bar.value = 1;
       const secs = m.ms / 1000;
       rate.textContent = `${bytes(m.bytes)} in ${secs.toFixed(1)} s (${(m.bytes / secs / 1e6).toFixed(0)} MB/s)`;
+      if (m.stages) card.dataset.stages = JSON.stringify({ ...m.stages, total: m.ms });
       const text = `Done. Integrity: ${m.integrity}.`;
       setStatus(text, 'ok');
       if (m.blob) {

@@ -8,15 +8,19 @@
 
 const HEAD = 64 * 1024;
 const TAIL = 64;
-const FAST_CHUNK = 4 * 1024 * 1024;
 const WASM_CHUNK = 1024 * 1024;
-const IN_FLIGHT = 3;
 
 // The wasm is inlined gzipped (see xtask): inflate it, then instantiate.
 const ready = (async () => {
   const packed = Uint8Array.from(atob(WASM_GZIP_BASE64), (c) => c.charCodeAt(0));
   const stream = new Blob([packed]).stream().pipeThrough(new DecompressionStream('gzip'));
-  await wasm_bindgen({ module_or_path: await new Response(stream).arrayBuffer() });
+  const bytes = await new Response(stream).arrayBuffer();
+  if (!WebAssembly.validate(bytes)) {
+    const e = new Error('this browser cannot compile the page\'s WebAssembly');
+    e.name = 'OldBrowser';
+    throw e;
+  }
+  await wasm_bindgen({ module_or_path: bytes });
   return wasm_bindgen;
 })();
 
@@ -143,7 +147,8 @@ async function sink(handle) {
   }
   let parts = [];
   return {
-    write: (c) => { if (c.length) parts.push(new Blob([c])); },
+    // Plaintext comes as Blobs (fast path) or arrays (wasm): parts, never joined here.
+    write: (c) => { if (c instanceof Blob) parts.push(c); else if (c.length) parts.push(new Blob([c])); },
     close: async () => ({ blob: new Blob(parts, { type: 'application/octet-stream' }) }),
     abort: async () => { parts = []; },
   };
@@ -151,10 +156,22 @@ async function sink(handle) {
 
 const yieldToMessages = () => new Promise((r) => setTimeout(r, 0));
 
+// Milliseconds spent in each stage of a run, for the benchmark (`profile: true` in the
+// run message; the page itself never asks). A stage awaited while others run counts
+// only the time the loop was blocked on it.
+class Stages {
+  constructor() { this.ms = {}; }
+  time(stage, f) { const t = performance.now(); try { return f(); } finally { this.add(stage, t); } }
+  async wait(stage, p) { const t = performance.now(); try { return await p; } finally { this.add(stage, t); } }
+  add(stage, since, ms = performance.now() - since) { this.ms[stage] = (this.ms[stage] || 0) + ms; }
+}
+const UNTIMED = { time: (_, f) => f(), wait: (_, p) => p, add() {} };
+
 async function run(m) {
   const job = jobs.get(m.id);
   if (!job) throw new Error('no such job');
   const out = await sink(m.handle);
+  const stages = m.profile ? new Stages() : UNTIMED;
   const started = performance.now();
   let lastReport = 0;
   const progress = (done) => {
@@ -165,9 +182,14 @@ async function run(m) {
     }
   };
   try {
-    const integrity = job.fast ? await runFast(job, out, progress) : await runStream(job, out, progress);
-    const result = await out.close();
-    post({ op: 'done', id: m.id, integrity, blob: result.blob || null, ms: performance.now() - started, bytes: job.file.size });
+    const integrity = job.fast
+      ? await runFast(job, out, progress, stages, m.tuning)
+      : await runStream(job, out, progress, stages);
+    const result = await stages.wait('close', out.close());
+    post({
+      op: 'done', id: m.id, integrity, blob: result.blob || null, ms: performance.now() - started, bytes: job.file.size,
+      stages: stages.ms || null,
+    });
   } catch (e) {
     await out.abort();
     throw e;
@@ -176,41 +198,203 @@ async function run(m) {
   }
 }
 
-async function runFast(job, out, progress) {
+// The fast path's pipeline, all stages at once with a bounded number of chunks in
+// each. Chromium runs a WebCrypto decryption on the calling thread, so a pool of
+// decrypt workers reads the chunks, decrypts them with WebCrypto and turns the
+// plaintext into Blobs, while this worker only feeds wasm the chunks in order (the
+// HMAC; each chunk's IV and E) and hands the Blobs to the sink in order. When wasm
+// needs every byte (AES Crypt: the HMAC), a chunk read by a decrypt worker comes here
+// first and goes back to be decrypted; otherwise (OpenSSL) this worker reads only
+// each chunk's last block, and the decrypt worker reads the chunk and decrypts it.
+// Sizes chosen by measurement (benches/browser): most of the cost of reading a File
+// slice, a WebCrypto call and making a Blob is per call, so chunks are large; at most
+// readAhead + inFlight chunks are held at once, whatever the file's size. A run
+// message may override them (`tuning`, for the benchmark).
+const PIPELINE = {
+  chunk: 16 * 1024 * 1024,
+  readAhead: 2,
+  inFlight: 3,
+  workers: Math.max(2, Math.min(4, (self.navigator && navigator.hardwareConcurrency) || 2)),
+};
+
+async function runFast(job, out, progress, stages, tuning) {
+  const { chunk, readAhead, inFlight, workers } = { ...PIPELINE, ...tuning };
   const fd = job.fast;
   const raw = fd.takeKey();
   const key = await crypto.subtle.importKey('raw', raw, { name: 'AES-CBC' }, false, ['decrypt']);
   raw.fill(0);
+  const { file } = job;
   const end = fd.bulkEnd;
-  let pos = fd.bulkStart;
-  const pending = [];
-  let n = 0;
-  while (pos < end) {
+  const whole = fd.needsBulk;
+  const pool = await decryptPool(workers);
+  const timed = (r) => {
+    for (const [stage, ms] of Object.entries(r.ms)) stages.add(`decrypt worker: ${stage}`, 0, ms);
+    return r;
+  };
+  const reads = [];
+  let next = fd.bulkStart;
+  const readMore = () => {
+    while (reads.length < readAhead && next < end) {
+      const range = { file, start: next, len: Math.min(chunk, end - next) };
+      const bytes = whole
+        ? pool.run({ op: 'read', ...range }).then((r) => timed(r).data)
+        : file.slice(range.start + range.len - 16, range.start + range.len).arrayBuffer().then((b) => new Uint8Array(b));
+      reads.push({ range, bytes: handled(bytes) });
+      next += range.len;
+    }
+  };
+  const decrypts = [];
+  const writeOldest = async () => {
+    const r = timed(await stages.wait('decrypt (wait)', decrypts.shift()));
+    await stages.wait('write', out.write(r.blob));
+  };
+  readMore();
+  while (reads.length) {
     if (job.cancelled) throw new Cancelled();
-    const len = Math.min(FAST_CHUNK, end - pos);
-    const buf = new Uint8Array(len + 16);
-    buf.set(slice(job.file, pos, pos + len));
-    const ivAndE = fd.absorb(buf.subarray(0, len));
-    buf.set(ivAndE.subarray(16), len);
-    pending.push(crypto.subtle.decrypt({ name: 'AES-CBC', iv: ivAndE.subarray(0, 16) }, key, buf));
-    pos += len;
-    if (pending.length >= IN_FLIGHT) await out.write(new Uint8Array(await pending.shift()));
-    progress(pos);
-    if (++n % 8 === 0) await yieldToMessages();
+    const { range, bytes } = reads.shift();
+    const buf = await stages.wait('read (wait)', bytes);
+    readMore();
+    let request;
+    if (whole) {
+      // The chunk and the 16 bytes after it, whose place E takes (no copy).
+      const ivAndE = stages.time('absorb', () => fd.absorb(buf.subarray(0, range.len)));
+      buf.set(ivAndE.subarray(16), range.len);
+      request = { op: 'decrypt', key, iv: ivAndE.slice(0, 16), data: buf };
+    } else {
+      if (buf.length !== 16) throw changed();
+      const ivAndE = stages.time('absorb', () => fd.absorbLast(range.len, buf));
+      request = { op: 'decrypt', key, iv: ivAndE.slice(0, 16), e: ivAndE.slice(16), last: buf, ...range };
+    }
+    decrypts.push(handled(stages.time('post', () => pool.run(request))));
+    if (decrypts.length >= inFlight) await writeOldest();
+    progress(range.start + range.len);
   }
-  while (pending.length) await out.write(new Uint8Array(await pending.shift()));
+  while (decrypts.length) await writeOldest();
   if (job.cancelled) throw new Cancelled();
-  await out.write(fd.finish(slice(job.file, end, fd.fileLen)));
+  await out.write(stages.time('finish', () => fd.finish(slice(file, end, fd.fileLen))));
   return fd.integrity;
 }
 
-async function runStream(job, out, progress) {
+// A promise whose rejection, if nobody awaits it any more (after a cancel or an
+// earlier failure), is not reported as unhandled.
+function handled(promise) {
+  promise.catch(() => {});
+  return promise;
+}
+
+function changed() {
+  return new DOMException('the file changed while it was read', 'NotReadableError');
+}
+
+// What the decrypt workers do (and this worker, where it cannot start workers).
+// 'read': a chunk of the File and the 16 bytes after it (there are always at least
+// 16 more before the end of the file). 'decrypt': one WebCrypto AES-CBC decryption of
+// a chunk given as bytes with E in its last 16, or as a File range read here with E
+// put in place (after checking that its last block is the one wasm was given); the
+// plaintext is returned as a Blob, made here, off the HMAC's worker.
+async function chunkWork({ op, key, iv, data, file, start, len, last, e }) {
+  const t0 = performance.now();
+  if (!data) {
+    data = new Uint8Array(await file.slice(start, start + len + 16).arrayBuffer());
+    if (data.length !== len + 16) throw changed();
+  }
+  const t1 = performance.now();
+  if (op === 'read') return { data, ms: { read: t1 - t0 } };
+  if (last && data.subarray(len - 16, len).some((b, i) => b !== last[i])) throw changed();
+  if (e) data.set(e, len);
+  const plain = await crypto.subtle.decrypt({ name: 'AES-CBC', iv }, key, data);
+  const t2 = performance.now();
+  const blob = new Blob([plain]);
+  return { blob, ms: { read: t1 - t0, AES: t2 - t1, Blob: performance.now() - t2 } };
+}
+
+// A decrypt worker's message loop: one request per message, answered with its id.
+function decryptWorker() {
+  onmessage = async (ev) => {
+    try {
+      const r = ev.data.op === 'ping' ? {} : await chunkWork(ev.data);
+      postMessage({ id: ev.data.id, ...r }, r.data ? [r.data.buffer] : []);
+    } catch (err) {
+      postMessage({ id: ev.data.id, error: { name: err.name, message: String(err.message) } });
+    }
+  };
+}
+
+// The decrypt workers, started once and kept; chunks go round-robin. Where workers
+// cannot start workers (or they do not answer), chunks are decrypted here, one after
+// another.
+let pool = null;
+let noPool = false;
+async function decryptPool(size) {
+  if (typeof Worker !== 'function' || size === 0 || noPool) return LOCAL_DECRYPT;
+  if (!pool || pool.size !== size) {
+    if (pool) pool.close();
+    pool = new DecryptPool(size);
+    const started = Promise.all(pool.workers.map(() => pool.run({ op: 'ping' })));
+    pool.started = Promise.race([started, new Promise((_, no) => setTimeout(() => no(new Error('no answer')), 10000))]);
+  }
+  try {
+    await pool.started;
+    return pool;
+  } catch (_) {
+    pool.close();
+    pool = null;
+    noPool = true;
+    return LOCAL_DECRYPT;
+  }
+}
+
+class DecryptPool {
+  constructor(size) {
+    this.size = size;
+    const source = `'use strict';\n${changed}\n${chunkWork}\n(${decryptWorker})();`;
+    this.url = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
+    this.waiting = new Map();
+    this.nextId = 0;
+    this.workers = Array.from({ length: size }, () => {
+      const w = new Worker(this.url);
+      w.onmessage = (ev) => {
+        const { id, error } = ev.data;
+        const p = this.waiting.get(id);
+        this.waiting.delete(id);
+        if (error) p.reject(Object.assign(new Error(error.message), { name: error.name }));
+        else p.resolve(ev.data);
+      };
+      w.onerror = (ev) => {
+        ev.preventDefault();
+        for (const p of this.waiting.values()) p.reject(new Error(`a decrypt worker failed: ${ev.message}`));
+        this.waiting.clear();
+      };
+      return w;
+    });
+  }
+
+  run(request) {
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.waiting.set(id, { resolve, reject });
+      this.workers[id % this.size].postMessage({ id, ...request }, request.data ? [request.data.buffer] : []);
+    });
+  }
+
+  close() {
+    for (const w of this.workers) w.terminate();
+    URL.revokeObjectURL(this.url);
+  }
+}
+
+// Without nested workers: the same, one chunk at a time in this worker.
+const LOCAL_DECRYPT = { run: chunkWork };
+
+async function runStream(job, out, progress, stages) {
   const d = job.stream;
   const size = job.file.size;
   let n = 0;
   for (let pos = 0; pos < size; pos += WASM_CHUNK) {
     if (job.cancelled) throw new Cancelled();
-    await out.write(d.update(slice(job.file, pos, Math.min(size, pos + WASM_CHUNK))));
+    const data = stages.time('read', () => slice(job.file, pos, Math.min(size, pos + WASM_CHUNK)));
+    const plain = stages.time('wasm decrypt', () => d.update(data));
+    await stages.wait('write', out.write(plain));
     progress(Math.min(size, pos + WASM_CHUNK));
     if (++n % 8 === 0) await yieldToMessages();
   }

@@ -33,8 +33,9 @@ enum Check {
 /// Decrypts one file with WebCrypto doing the bulk AES-CBC (see the module docs).
 ///
 /// JS reads `[bulkStart, bulkEnd)` in chunks of whole blocks, in order, passes each to
-/// [`FastDecryptor::absorb`] and decrypts it with WebCrypto using the returned IV and
-/// extra block; then passes `[bulkEnd, fileLen)` to [`FastDecryptor::finish`], which
+/// [`FastDecryptor::absorb`] (or, when [`FastDecryptor::needs_bulk`] is false, only its
+/// length and last block to [`FastDecryptor::absorb_last`]) and decrypts it with
+/// WebCrypto using the returned IV and extra block; then passes `[bulkEnd, fileLen)` to [`FastDecryptor::finish`], which
 /// verifies everything and returns the last plaintext bytes. Plaintext is unverified
 /// until `finish` returns.
 #[wasm_bindgen]
@@ -144,22 +145,32 @@ impl FastDecryptor {
     /// Takes the next chunk of ciphertext (whole blocks, in order) into the HMAC and
     /// returns 32 bytes: the IV to decrypt it with, then the extra block `E`.
     pub fn absorb(&mut self, chunk: &[u8]) -> Result<Vec<u8>, JsValue> {
-        if chunk.is_empty() || chunk.len() % BLOCK != 0 || self.next + chunk.len() as u64 > self.bulk_end {
-            return Err(js_error(&Error::InvalidInput("chunk out of order or not whole blocks")));
-        }
+        let len = chunk.len() as u64;
+        let last = self.check_chunk(len, chunk.len().checked_sub(BLOCK).map(|at| &chunk[at..]))?;
         if let Check::Hmac(check) = &mut self.check {
             check.0.update(chunk);
         }
-        let mut out = Vec::with_capacity(2 * BLOCK);
-        out.extend_from_slice(&self.chain);
-        self.chain.copy_from_slice(&chunk[chunk.len() - BLOCK..]);
-        let mut e = [0x10u8; BLOCK];
-        CbcEncryptor::new(&self.key, &self.chain)
-            .ok_or_else(|| js_error(&Error::InvalidInput("key")))?
-            .encrypt(&mut e);
-        out.extend_from_slice(&e);
-        self.next += chunk.len() as u64;
-        Ok(out)
+        self.advance(len, last)
+    }
+
+    /// Whether [`FastDecryptor::absorb`] needs every byte of the bulk (AES Crypt: the
+    /// HMAC). When it does not (OpenSSL), [`FastDecryptor::absorb_last`] does the same
+    /// from each chunk's length and last block, and JS need not read the chunks itself.
+    #[wasm_bindgen(getter, js_name = needsBulk)]
+    pub fn needs_bulk(&self) -> bool {
+        matches!(self.check, Check::Hmac(_))
+    }
+
+    /// As [`FastDecryptor::absorb`] for a chunk of `len` bytes given only by its last
+    /// block; throws `InvalidInput` when the HMAC needs the whole chunk.
+    #[wasm_bindgen(js_name = absorbLast)]
+    pub fn absorb_last(&mut self, len: f64, last_block: &[u8]) -> Result<Vec<u8>, JsValue> {
+        if self.needs_bulk() {
+            return Err(js_error(&Error::InvalidInput("the HMAC needs every byte of the chunk")));
+        }
+        let len = len as u64;
+        let last = self.check_chunk(len, (last_block.len() == BLOCK).then_some(last_block))?;
+        self.advance(len, last)
     }
 
     /// Takes `[bulkEnd, fileLen)`, runs every final check and returns the last
@@ -176,6 +187,28 @@ impl FastDecryptor {
 }
 
 impl FastDecryptor {
+    /// The chunk's last block, if `len` bytes of whole blocks fit next in the bulk.
+    fn check_chunk<'a>(&self, len: u64, last: Option<&'a [u8]>) -> Result<&'a [u8], JsValue> {
+        match last {
+            Some(last) if len % BLOCK as u64 == 0 && self.next + len <= self.bulk_end => Ok(last),
+            _ => Err(js_error(&Error::InvalidInput("chunk out of order or not whole blocks"))),
+        }
+    }
+
+    /// Moves past a checked chunk ending in `last`: returns its IV and `E`.
+    fn advance(&mut self, len: u64, last: &[u8]) -> Result<Vec<u8>, JsValue> {
+        let mut out = Vec::with_capacity(2 * BLOCK);
+        out.extend_from_slice(&self.chain);
+        self.chain.copy_from_slice(last);
+        let mut e = [0x10u8; BLOCK];
+        CbcEncryptor::new(&self.key, &self.chain)
+            .ok_or_else(|| js_error(&Error::InvalidInput("key")))?
+            .encrypt(&mut e);
+        out.extend_from_slice(&e);
+        self.next += len;
+        Ok(out)
+    }
+
     fn finish_inner(&mut self, rest: &[u8]) -> crate::Result<Vec<u8>> {
         if self.next != self.bulk_end || self.bulk_end + rest.len() as u64 != self.file_len {
             return Err(Error::InvalidInput("finish before all chunks were absorbed"));

@@ -133,7 +133,7 @@ export async function openPage({ hash = '', removeSavePicker = true, url = PAGE_
   await page.goto(url + hash);
   loaded = true;
   return {
-    page, context, requests, errors,
+    page, context, requests, errors, profile,
     async close() { await context.close(); rmSync(profile, { recursive: true, force: true }); },
   };
 }
