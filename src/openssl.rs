@@ -437,14 +437,23 @@ impl Decryptor {
                     out.extend_from_slice(&self.tail[..n]);
                     self.tail.drain(..n);
                     self.tail.extend_from_slice(input);
+                    cbc.decrypt(&mut out[start..]);
                 } else {
                     let from_input = n - self.tail.len();
+                    // The held bytes and the input bytes that complete their block
+                    // are decrypted in place; the rest straight from `input` into
+                    // `out`. (Copying it first cost more than the AES itself: glibc's
+                    // `rep movsb` copy is slow on AMD for some buffer alignments.)
+                    let lead = (BLOCK - self.tail.len() % BLOCK) % BLOCK;
                     out.extend_from_slice(&self.tail);
-                    out.extend_from_slice(&input[..from_input]);
+                    out.extend_from_slice(&input[..lead]);
+                    cbc.decrypt(&mut out[start..]);
+                    let mid = out.len();
+                    out.resize(start + n, 0);
+                    cbc.decrypt_into(&input[lead..from_input], &mut out[mid..]);
                     self.tail.clear();
                     self.tail.extend_from_slice(&input[from_input..]);
                 }
-                cbc.decrypt(&mut out[start..]);
             }
             None => {}
         }
@@ -551,13 +560,10 @@ impl Encryptor {
             if n == 0 {
                 self.partial.extend_from_slice(input);
             } else {
-                let start = target.len();
                 let from_input = n - self.partial.len();
-                target.extend_from_slice(&self.partial);
-                target.extend_from_slice(&input[..from_input]);
+                cbc.encrypt_append(&self.partial, input, n, target);
                 self.partial.clear();
                 self.partial.extend_from_slice(&input[from_input..]);
-                cbc.encrypt(&mut target[start..]);
             }
         }
         if self.armour.is_some() {

@@ -432,11 +432,9 @@ impl Encryptor {
         }
         let start = out.len();
         let from_input = n - self.partial.len();
-        out.extend_from_slice(&self.partial);
-        out.extend_from_slice(&input[..from_input]);
+        self.cbc.encrypt_append(&self.partial, input, n, out);
         self.partial.clear();
         self.partial.extend_from_slice(&input[from_input..]);
-        self.cbc.encrypt(&mut out[start..]);
         match (&mut self.mac, mac_input) {
             (Some(mac), _) => mac.update(&out[start..]),
             (None, Some(v)) => v.extend_from_slice(&out[start..]),

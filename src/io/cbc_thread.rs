@@ -18,8 +18,7 @@ use std::sync::mpsc::{Receiver, Sender, channel};
 use std::thread::JoinHandle;
 use std::vec::Vec;
 
-use zeroize::Zeroizing;
-
+use super::PageAligned;
 use crate::aescrypt::{self, PayloadMac};
 use crate::error::{Error, Result};
 use crate::openssl;
@@ -52,8 +51,52 @@ impl Cipher {
     }
 }
 
-/// Plaintext buffers (zeroized when dropped).
-type Plain = Zeroizing<Vec<u8>>;
+/// A plaintext buffer: page-aligned, so that `read` fills it at full speed (see
+/// [`PageAligned`]), and zeroized when dropped.
+pub(crate) struct Plain {
+    buf: PageAligned,
+    len: usize,
+}
+
+impl Plain {
+    fn new(capacity: usize) -> Self {
+        Plain { buf: PageAligned::new(capacity), len: 0 }
+    }
+
+    /// The bytes filled so far.
+    pub(crate) fn filled(&self) -> &[u8] {
+        &self.buf[..self.len]
+    }
+
+    /// The room left, to fill; then [`Plain::grow`] by what was put there.
+    pub(crate) fn spare(&mut self) -> &mut [u8] {
+        &mut self.buf[self.len..]
+    }
+
+    pub(crate) fn grow(&mut self, n: usize) {
+        self.len = (self.len + n).min(self.buf.len());
+    }
+
+    /// Copies as much of `data` as fits; returns how much.
+    pub(crate) fn extend(&mut self, data: &[u8]) -> usize {
+        let n = data.len().min(self.buf.len() - self.len);
+        self.buf[self.len..self.len + n].copy_from_slice(&data[..n]);
+        self.len += n;
+        n
+    }
+
+    pub(crate) fn clear(&mut self) {
+        self.len = 0;
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    pub(crate) fn is_full(&self) -> bool {
+        self.len == self.buf.len()
+    }
+}
 
 /// What comes back to the caller, on one channel so that waiting for either can
 /// never deadlock: a plaintext buffer free for reuse, or ciphertext to write, in
@@ -86,7 +129,6 @@ pub(crate) struct Stages {
     mode: Option<Mode>,
     /// Plaintext buffers ready to be filled.
     free_plain: Vec<Plain>,
-    chunk: usize,
 }
 
 fn stopped() -> Error {
@@ -121,20 +163,16 @@ impl Stages {
     }
 
     fn with_mode(mode: Mode, chunk: usize) -> Self {
-        let free_plain = (0..Self::PLAIN).map(|_| Zeroizing::new(Vec::with_capacity(chunk))).collect();
-        Stages { mode: Some(mode), free_plain, chunk }
+        let free_plain = (0..Self::PLAIN).map(|_| Plain::new(chunk)).collect();
+        Stages { mode: Some(mode), free_plain }
     }
 
-    /// The bytes a plaintext buffer is filled to before it is sent.
-    pub(crate) fn chunk(&self) -> usize {
-        self.chunk
-    }
-
-    /// A plaintext buffer to fill (any length, old contents: set them); ciphertext
-    /// that came back meanwhile is written to `write` first.
+    /// An empty plaintext buffer of [`Stages::chunk`] bytes; ciphertext that came
+    /// back meanwhile is written to `write` first.
     pub(crate) fn take(&mut self, write: &mut dyn FnMut(&[u8]) -> Result<()>) -> Result<Plain> {
         loop {
-            if let Some(p) = self.free_plain.pop() {
+            if let Some(mut p) = self.free_plain.pop() {
+                p.clear();
                 return Ok(p);
             }
             self.receive(write, true)?;
@@ -161,7 +199,7 @@ impl Stages {
             }
             Mode::Inline { cipher, mac, out } => {
                 out.clear();
-                cipher.update(&plain, out);
+                cipher.update(plain.filled(), out);
                 if let Some(mac) = mac {
                     mac.update(out);
                 }
@@ -275,7 +313,7 @@ fn spawn(
         for plain in plain_rx {
             let Ok(mut out) = free_rx.recv() else { break };
             out.clear();
-            cipher.update(&plain, &mut out);
+            cipher.update(plain.filled(), &mut out);
             if back_tx.send(Back::Plain(plain)).is_err() || !cipher_out.send(out) {
                 break;
             }
@@ -352,8 +390,7 @@ mod tests {
             };
             for piece in plain.chunks(4096) {
                 let mut p = stages.take(&mut write).unwrap();
-                p.clear();
-                p.extend_from_slice(piece);
+                assert_eq!(p.extend(piece), piece.len());
                 stages.send(p, &mut write).unwrap();
             }
             let mut tail = Vec::new();

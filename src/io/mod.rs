@@ -27,6 +27,7 @@ pub use writer::{EncryptTo, EncryptingWriter};
 
 use std::io::{self, BufRead, Read, Write};
 use std::path::Path;
+use std::vec::Vec;
 
 use crate::error::{Error, Result};
 use crate::{DecryptOptions, Integrity, Password, aescrypt};
@@ -39,6 +40,42 @@ pub const CHUNK: usize = 1 << 20;
 /// 512 MiB decrypts in 0.45 s with 128 KiB reads, 0.6 s with 1 MiB reads), large
 /// enough that system calls do not matter.
 pub const READ_CHUNK: usize = 128 << 10;
+
+/// A zeroed buffer of `len` bytes whose start is page-aligned (4096).
+///
+/// The kernel copies file data into `read` buffers with `rep movsb`, which on the
+/// AMD EPYC machines measured here runs at a fraction of its speed unless source
+/// and destination share their offset within a page. Page-cache pages are
+/// page-aligned, while glibc hands out large allocations at page + 16: decrypting
+/// 512 MiB spent 0.3 s more in `read` for that alone.
+pub(crate) struct PageAligned {
+    buf: zeroize::Zeroizing<Vec<u8>>,
+    start: usize,
+    len: usize,
+}
+
+impl PageAligned {
+    const PAGE: usize = 4096;
+
+    pub(crate) fn new(len: usize) -> Self {
+        let buf = zeroize::Zeroizing::new(std::vec![0u8; len + Self::PAGE]);
+        let start = buf.as_ptr().align_offset(Self::PAGE).min(Self::PAGE);
+        PageAligned { buf, start, len }
+    }
+}
+
+impl core::ops::Deref for PageAligned {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        &self.buf[self.start..self.start + self.len]
+    }
+}
+
+impl core::ops::DerefMut for PageAligned {
+    fn deref_mut(&mut self) -> &mut [u8] {
+        &mut self.buf[self.start..self.start + self.len]
+    }
+}
 
 /// Fills `buf` from the operating system's CSPRNG.
 ///

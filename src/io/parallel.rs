@@ -20,8 +20,7 @@ use std::os::unix::fs::FileExt;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::vec;
 
-use zeroize::Zeroizing;
-
+use super::PageAligned;
 use crate::error::{Error, Result};
 use crate::openssl::{self, Armour, Salt};
 use crate::seekable::{HEAD_LEN, Opened, SeekableCipher, TAIL_LEN};
@@ -133,8 +132,12 @@ impl Work<'_> {
     fn chunks(&self, progress: &mut dyn FnMut(u64)) -> Result<()> {
         let c = self.cipher;
         let (start, ct_len, plain_len) = (c.ciphertext_start(), c.ciphertext_len(), c.plaintext_len());
-        // The previous ciphertext block, then the chunk; decrypted in place.
-        let mut buf = Zeroizing::new(vec![0u8; 16 + CHUNK as usize]);
+        // The previous ciphertext block, then the chunk; decrypted in place. Every
+        // read starts at `start - 16` plus a multiple of CHUNK: place the buffer at
+        // the same offset within a page (see `PageAligned`).
+        let shift = usize::try_from((start % 4096 + 4096 - 16) % 4096).unwrap_or(0);
+        let mut page = PageAligned::new(shift + 16 + CHUNK as usize);
+        let buf = &mut page[shift..];
         while !self.stop.load(Ordering::Relaxed) {
             let from = self.next.fetch_add(1, Ordering::Relaxed).saturating_mul(CHUNK);
             if from >= ct_len {

@@ -2,13 +2,12 @@
 //! encrypted file.
 
 use std::io::{self, BufRead, Read};
-use std::vec;
 use std::vec::Vec;
 
 use zeroize::Zeroize;
 
 use super::mac_thread::MacThread;
-use super::{READ_CHUNK, read_full};
+use super::{PageAligned, READ_CHUNK, read_full};
 use crate::error::Result;
 use crate::{DecryptOptions, Decryptor, Integrity, Password, aescrypt};
 
@@ -23,7 +22,7 @@ pub struct DecryptingReader<R> {
     inner: R,
     decryptor: Option<Decryptor>,
     mac: Option<MacThread>,
-    input: Vec<u8>,
+    input: PageAligned,
     output: Vec<u8>,
     pos: usize,
     integrity: Option<Integrity>,
@@ -38,7 +37,7 @@ impl<R: Read> DecryptingReader<R> {
             inner,
             decryptor: Some(Decryptor::new(password, options)),
             mac: None,
-            input: vec![0; READ_CHUNK],
+            input: PageAligned::new(READ_CHUNK),
             output: Vec::with_capacity(READ_CHUNK + 64),
             pos: 0,
             integrity: None,

@@ -4,7 +4,7 @@ use std::boxed::Box;
 use std::io::{self, Read, Write};
 use std::vec::Vec;
 
-use super::cbc_thread::{Cipher, Stages};
+use super::cbc_thread::{Cipher, Plain, Stages};
 use super::{CHUNK, fresh_randomness, random_bytes, read_full};
 use crate::error::Result;
 use crate::{Password, aescrypt, openssl};
@@ -31,7 +31,7 @@ pub struct EncryptingWriter<W: Write> {
     /// Bytes to write before the first ciphertext (the AES Crypt header).
     head: Vec<u8>,
     /// The plaintext buffer being filled by `write`.
-    current: Option<zeroize::Zeroizing<Vec<u8>>>,
+    current: Option<Plain>,
     bytes_in: u64,
 }
 
@@ -84,22 +84,21 @@ impl<W: Write> EncryptingWriter<W> {
         self.send_current()?;
         let stages = self.stages.as_mut().ok_or_else(finished)?;
         let mut write = sink(&mut self.inner, &mut self.head);
-        let chunk = stages.chunk();
         let mut total = 0u64;
         loop {
             let mut plain = stages.take(&mut write)?;
-            // After its first use a buffer is already this long: no memset per chunk.
-            plain.resize(chunk, 0);
-            let n = read_full(input, &mut plain)?;
-            plain.truncate(n);
+            let n = read_full(input, plain.spare())?;
+            plain.grow(n);
             total += n as u64;
             self.bytes_in += n as u64;
             if n == 0 {
                 self.current = Some(plain);
                 return Ok(total);
             }
+            // `read_full` stops short only at the end of the input.
+            let more = plain.is_full();
             stages.send(plain, &mut write)?;
-            if n < chunk {
+            if !more {
                 return Ok(total);
             }
         }
@@ -134,20 +133,14 @@ impl<W: Write> EncryptingWriter<W> {
 impl<W: Write> Write for EncryptingWriter<W> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         let stages = self.stages.as_mut().ok_or_else(finished)?;
-        let chunk = stages.chunk();
         let mut plain = match self.current.take() {
             Some(p) => p,
-            None => {
-                let mut p = stages.take(&mut sink(&mut self.inner, &mut self.head))?;
-                p.clear();
-                p
-            }
+            None => stages.take(&mut sink(&mut self.inner, &mut self.head))?,
         };
         // At most one chunk per call keeps memory bounded whatever the caller
         // writes at once (`write_all` comes back for the rest).
-        let n = buf.len().min(chunk - plain.len());
-        plain.extend_from_slice(&buf[..n]);
-        if plain.len() == chunk {
+        let n = plain.extend(buf);
+        if plain.is_full() {
             stages.send(plain, &mut sink(&mut self.inner, &mut self.head))?;
         } else {
             self.current = Some(plain);

@@ -27,12 +27,23 @@ export function workdir() {
   return dir;
 }
 
-/** Writes `data` and encrypts it with `openssl enc` (extra flags after the defaults). */
+/**
+ * Writes `data` and encrypts it with `openssl enc` (extra flags after the defaults).
+ *
+ * Salted binary files get a fixed salt (`-S`, plus the `Salted__` header OpenSSL 3
+ * then leaves out, byte for byte what it writes for a random salt), so that every
+ * run gives the same file: a wrong password passes the final padding about once in
+ * 256 per preset, and with a random salt the wrong-password tests would fail that often.
+ */
 export function opensslEncrypt(dir, name, data, password, flags = ['-pbkdf2']) {
+  const SALT = 'a1b2c3d4e5f60718';
   const plain = join(dir, `${name}.plain`);
   const out = join(dir, name);
   writeFileSync(plain, data);
-  execFileSync('openssl', ['enc', '-aes-256-cbc', ...flags, '-in', plain, '-out', out, '-pass', `pass:${password}`]);
+  const fixed = !flags.some((f) => ['-nosalt', '-S', '-a', '-base64'].includes(f));
+  execFileSync('openssl', ['enc', '-aes-256-cbc', ...flags, ...(fixed ? ['-S', SALT] : []),
+    '-in', plain, '-out', out, '-pass', `pass:${password}`]);
+  if (fixed) writeFileSync(out, Buffer.concat([Buffer.from('Salted__'), Buffer.from(SALT, 'hex'), readFileSync(out)]));
   return out;
 }
 
