@@ -150,25 +150,30 @@ impl Decryptor {
             return Ok(());
         }
         let n = (total - p.hold) / BLOCK * BLOCK;
+        // The ciphertext released now: `held` bytes kept back, then `fresh` of the input.
+        let (held, fresh) = if n <= p.tail.len() { (n, 0) } else { (p.tail.len(), n - p.tail.len()) };
+        let mut mac_input = mac_input;
+        for part in [&p.tail[..held], &input[..fresh]] {
+            match (&mut p.mac, &mut mac_input) {
+                (Some(mac), _) => mac.update(part),
+                (None, Some(v)) => v.extend_from_slice(part),
+                // Detached but nowhere to put the ciphertext: `finish` will fail the HMAC.
+                (None, None) => {}
+            }
+        }
+        // The held bytes and the input bytes that complete their block are
+        // decrypted in place, the rest straight from `input` into `out` (see
+        // `openssl::Decryptor::binary` on why not copy first).
         let start = out.len();
-        if n <= p.tail.len() {
-            out.extend_from_slice(&p.tail[..n]);
-            p.tail.drain(..n);
-            p.tail.extend_from_slice(input);
-        } else {
-            let from_input = n - p.tail.len();
-            out.extend_from_slice(&p.tail);
-            out.extend_from_slice(&input[..from_input]);
-            p.tail.clear();
-            p.tail.extend_from_slice(&input[from_input..]);
-        }
-        match (&mut p.mac, mac_input) {
-            (Some(mac), _) => mac.update(&out[start..]),
-            (None, Some(v)) => v.extend_from_slice(&out[start..]),
-            // Detached but nowhere to put the ciphertext: `finish` will fail the HMAC.
-            (None, None) => {}
-        }
+        let lead = ((BLOCK - held % BLOCK) % BLOCK).min(fresh);
+        out.extend_from_slice(&p.tail[..held]);
+        out.extend_from_slice(&input[..lead]);
         p.cbc.decrypt(&mut out[start..]);
+        let mid = out.len();
+        out.resize(start + n, 0);
+        p.cbc.decrypt_into(&input[lead..fresh], &mut out[mid..]);
+        p.tail.drain(..held);
+        p.tail.extend_from_slice(&input[fresh..]);
         Ok(())
     }
 

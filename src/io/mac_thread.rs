@@ -16,7 +16,7 @@ use crate::aescrypt::PayloadMac;
 use crate::error::{Error, Result};
 
 /// Below this much pending ciphertext a buffer is not worth a hand-over.
-const BATCH: usize = 256 * 1024;
+const BATCH: usize = 1024 * 1024;
 
 struct Worker {
     to_mac: Option<SyncSender<Vec<u8>>>,

@@ -28,6 +28,8 @@ pub struct DecryptingReader<R> {
     integrity: Option<Integrity>,
     failed: bool,
     bytes_in: u64,
+    /// Plaintext bytes produced so far.
+    bytes_out: u64,
 }
 
 impl<R: Read> DecryptingReader<R> {
@@ -38,11 +40,13 @@ impl<R: Read> DecryptingReader<R> {
             decryptor: Some(Decryptor::new(password, options)),
             mac: None,
             input: PageAligned::new(READ_CHUNK),
-            output: Vec::with_capacity(READ_CHUNK + 64),
+            // Room for a chunk, what the decryptor holds back, and the alignment.
+            output: Vec::with_capacity(READ_CHUNK + 64 + 4096),
             pos: 0,
             integrity: None,
             failed: false,
             bytes_in: 0,
+            bytes_out: 0,
         }
     }
 
@@ -62,8 +66,21 @@ impl<R: Read> DecryptingReader<R> {
     }
 
     fn fill(&mut self) -> Result<()> {
+        // Start the plaintext at the same offset within a page as its place in the
+        // output file, so that the kernel's copy into the page cache runs at full
+        // speed (see `PageAligned`): a few unused bytes at the front of `output`.
         self.output.clear();
-        self.pos = 0;
+        let page = 4096;
+        let want = (self.bytes_out % page as u64) as usize;
+        let pad = (want + page - self.output.as_ptr() as usize % page) % page;
+        self.output.resize(pad, 0);
+        self.pos = pad;
+        let result = self.decrypt_next();
+        self.bytes_out += (self.output.len() - pad) as u64;
+        result
+    }
+
+    fn decrypt_next(&mut self) -> Result<()> {
         let n = read_full(&mut self.inner, &mut self.input)?;
         self.bytes_in += n as u64;
         if n == 0 {
