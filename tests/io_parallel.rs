@@ -1,8 +1,9 @@
 //! `io::decrypt_file_parallel`: OpenSSL binary files decrypted file to file by
 //! several threads with `pread`/`pwrite`. Its output and its errors must equal the
-//! one-thread streaming decryption of the same file, whatever the cipher, salt
-//! mode and length (around the 128 KiB unit of work), and it must leave AES Crypt
-//! and base64 files to the stream without writing anything.
+//! one-thread streaming decryption of the same file, whatever the format, cipher,
+//! salt mode and length (around the 128 KiB unit of work); AES Crypt's HMAC must
+//! still be checked; base64 files and files that fail the checks before
+//! decrypting are left to the stream without anything written.
 
 mod common;
 
@@ -11,7 +12,7 @@ use std::io::Write;
 
 use backupcrypt::io::{EncryptTo, decrypt_file_parallel, decrypt_stream, encrypt_stream};
 use backupcrypt::openssl::{Armour, Cipher, KeyDerivation, Params, Salt};
-use backupcrypt::{DecryptOptions, Error, Integrity, Md, Password, PasswordCheck, aescrypt};
+use backupcrypt::{Corruption, DecryptOptions, Error, Integrity, Md, Password, PasswordCheck, aescrypt};
 use common::{Rng, data, openssl_encrypt, openssl_options};
 
 const UNIT: usize = 128 << 10;
@@ -89,22 +90,45 @@ fn default_options_decrypt_a_default_file() {
 }
 
 #[test]
-fn aescrypt_and_base64_files_are_left_to_the_stream() {
+fn base64_files_are_left_to_the_stream() {
     let plain = data(3 * UNIT, 2);
-    let mut v2 = Vec::new();
-    encrypt_stream(&plain[..], &mut v2, &Password::from("pw"), EncryptTo::AesCrypt(aescrypt::Version::V2))
-        .unwrap();
     let base64 = Params { armour: Armour::Base64 { single_line: false }, ..Params::default() };
     let mut armoured = Vec::new();
     encrypt_stream(&plain[..], &mut armoured, &Password::from("pw"), EncryptTo::OpenSsl(base64)).unwrap();
-    for (file, options) in [
-        (&v2, DecryptOptions::default()),
-        (&armoured, DecryptOptions::default()),
-        (&armoured, openssl_options(base64)),
-    ] {
-        let (r, out, progress) = parallel(file, "pw", &options);
+    for options in [DecryptOptions::default(), openssl_options(base64)] {
+        let (r, out, progress) = parallel(&armoured, "pw", &options);
         assert!(matches!(r, Ok(None)), "{r:?}");
         assert!(out.is_empty() && progress.is_empty());
+    }
+}
+
+#[test]
+fn aescrypt_v2_and_v3_match_the_stream_and_the_hmac_is_checked() {
+    let sizes = [0, 1, 15, 16, 17, UNIT - 1, UNIT, UNIT + 1, 3 * UNIT + 5, (1 << 20) + 7, 3 << 20];
+    for version in [aescrypt::Version::V2, aescrypt::Version::V3 { iterations: 1000 }] {
+        for &n in &sizes {
+            let plain = data(n, n as u64 + 9);
+            let mut file = Vec::new();
+            encrypt_stream(&plain[..], &mut file, &Password::from("pw"), EncryptTo::AesCrypt(version))
+                .unwrap();
+            let (r, out, _) = parallel(&file, "pw", &DecryptOptions::default());
+            assert_eq!(r.unwrap(), Some(Integrity::Authenticated), "{version:?} {n}");
+            assert_eq!(out, plain, "{version:?} {n}");
+            // A flipped bit in the ciphertext: decrypted, then refused by the HMAC,
+            // as the stream refuses it.
+            if n > 64 {
+                let mut bad = file.clone();
+                let at = bad.len() - 33 - n / 2;
+                bad[at] ^= 0x20;
+                let (r, _, _) = parallel(&bad, "pw", &DecryptOptions::default());
+                assert!(matches!(r, Err(Error::Corrupt(Corruption::PayloadHmac))), "{version:?} {n}: {r:?}");
+                let stream = streamed(&bad, "pw", DecryptOptions::default());
+                assert!(matches!(stream, Err(Error::Corrupt(Corruption::PayloadHmac))), "{version:?} {n}");
+            }
+            // A wrong password fails the header HMAC: left to the stream, nothing written.
+            let (r, out, _) = parallel(&file, "wrong", &DecryptOptions::default());
+            assert!(matches!(r, Ok(None)) && out.is_empty(), "{version:?} {n}: {r:?}");
+        }
     }
 }
 
@@ -127,5 +151,38 @@ fn a_wrong_password_or_a_damaged_length_is_left_to_the_stream_before_anything_is
         let (r, out, progress) = parallel(&file[..cut], "pw", &DecryptOptions::default());
         assert!(matches!(r, Ok(None)), "cut {cut}: {r:?}");
         assert!(out.is_empty() && progress.is_empty(), "cut {cut}");
+    }
+}
+
+/// Every truncation and a bit flip in every byte of small AES Crypt files: where the
+/// parallel path takes a file, its result is the stream's (same plaintext, or the
+/// same kind of error).
+#[test]
+fn damaged_aescrypt_files_give_the_streams_result() {
+    for version in [aescrypt::Version::V2, aescrypt::Version::V3 { iterations: 10 }] {
+        let plain = data(100, 5);
+        let mut file = Vec::new();
+        encrypt_stream(&plain[..], &mut file, &Password::from("pw"), EncryptTo::AesCrypt(version)).unwrap();
+        let mut cases: Vec<Vec<u8>> = (0..file.len()).map(|cut| file[..cut].to_vec()).collect();
+        // One bit in every byte (the bit rotating), to keep the key derivations few.
+        for at in 0..file.len() {
+            let mut bad = file.clone();
+            bad[at] ^= 1 << (at % 8);
+            cases.push(bad);
+        }
+        for case in &cases {
+            let (r, out, _) = parallel(case, "pw", &DecryptOptions::default());
+            let stream = streamed(case, "pw", DecryptOptions::default());
+            match (r, stream) {
+                (Ok(None), _) => assert!(out.is_empty()),
+                (Ok(Some(i)), Ok((j, expected))) => assert_eq!((i, out), (j, expected)),
+                (Err(p), Err(s)) => {
+                    assert_eq!(std::mem::discriminant(&p), std::mem::discriminant(&s), "{p:?} vs {s:?}")
+                }
+                (p, s) => {
+                    panic!("{version:?} len {}: parallel {p:?}, stream {:?}", case.len(), s.map(|s| s.0))
+                }
+            }
+        }
     }
 }

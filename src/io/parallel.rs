@@ -10,10 +10,13 @@
 //! (measured here); with two threads side by side it takes 0.23 s, as long as
 //! `cp` of the same file.
 //!
-//! Only OpenSSL binary files take this path. AES Crypt's HMAC covers the whole
-//! ciphertext in order and is slower than everything else together, so the
-//! streaming pipeline (AES on one core, HMAC on the other) is already as fast as
-//! the HMAC; base64-armoured files have no block positions.
+//! AES Crypt files take this path too: their HMAC covers the whole ciphertext in
+//! order, so one more thread reads it from start to end with `pread` and hashes
+//! it while the others decrypt; the result is kept only if the HMAC matches. The
+//! stream did the same work with one thread reading, decrypting, copying the
+//! ciphertext for the HMAC thread and writing, which made that thread, not the
+//! HMAC, the limit. Base64-armoured files have no block positions and are
+//! streamed.
 
 use std::fs::File;
 use std::os::unix::fs::FileExt;
@@ -24,7 +27,7 @@ use super::PageAligned;
 use crate::error::{Error, Result};
 use crate::openssl::{self, Armour, Salt};
 use crate::seekable::{HEAD_LEN, Opened, SeekableCipher, TAIL_LEN};
-use crate::{DecryptOptions, Format, Integrity, Password, aescrypt};
+use crate::{DecryptOptions, Integrity, Password, aescrypt};
 
 /// Ciphertext per unit of work: small enough to stay in L2 from the `pread`
 /// through AES to the `pwrite`. Measured here (512 MiB, two threads): 64 and
@@ -37,15 +40,17 @@ const MAX_THREADS: usize = 4;
 /// every core, if the file is one this applies to (see the module docs).
 ///
 /// Returns `Ok(None)`, having written nothing, for files that must be streamed
-/// instead ([`super::decrypt_stream`]): AES Crypt, base64-armoured OpenSSL, and
-/// any file that fails the checks done before decrypting (wrong password by the
-/// final padding, impossible length), so that the stream reports those exactly
-/// as it always does. `progress` is called on this thread with the ciphertext
+/// instead ([`super::decrypt_stream`]): base64-armoured OpenSSL, and any file
+/// that fails the checks done before decrypting (wrong password by the AES Crypt
+/// header HMAC or the OpenSSL final padding, impossible length, bad header), so
+/// that the stream reports those exactly as it always does. `progress` is called on this thread with the ciphertext
 /// bytes done so far. On `Err`, `output` holds partial plaintext: discard it (as
 /// [`super::AtomicFile`] does when not persisted).
 ///
 /// # Errors
-/// [`Error::Truncated`] if the input shrinks while being read; I/O errors.
+/// [`Error::Corrupt`] if the AES Crypt HMAC does not match (v0:
+/// [`Error::WrongPassword`]), [`Error::Truncated`] if the input shrinks while
+/// being read; I/O errors.
 pub fn decrypt_file_parallel(
     input: &File,
     output: &File,
@@ -67,8 +72,10 @@ pub fn decrypt_file_parallel(
     let Ok(Opened::Ready(cipher)) = SeekableCipher::open(password, options, &head, &tail, len) else {
         return Ok(None);
     };
-    if cipher.format() != Format::OpenSsl {
-        return Ok(None);
+    // AES Crypt: the HMAC's tag, for the thread that checks it.
+    let mut tag = [0u8; 32];
+    if let Some(at) = cipher.tag_offset() {
+        read_at(input, &mut tag, at)?;
     }
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(MAX_THREADS));
     let work = Work {
@@ -79,7 +86,11 @@ pub fn decrypt_file_parallel(
         done: AtomicU64::new(0),
         stop: AtomicBool::new(false),
     };
-    std::thread::scope(|s| {
+    let integrity = std::thread::scope(|s| {
+        // Where no thread can be started, the HMAC runs after the decryption.
+        let check = || verify(input, &cipher, &tag);
+        let checker =
+            cipher.tag_offset().and_then(|_| std::thread::Builder::new().spawn_scoped(s, check).ok());
         let helpers: std::vec::Vec<_> = (1..threads)
             // Where no thread can be started, this one does all the work.
             .filter_map(|_| std::thread::Builder::new().spawn_scoped(s, || work.run(&mut |_| {})).ok())
@@ -93,19 +104,47 @@ pub fn decrypt_file_parallel(
                 result = theirs;
             }
         }
-        result
+        let checked = match checker {
+            Some(h) => {
+                h.join().unwrap_or_else(|_| Err(Error::Io(std::io::Error::other("the HMAC thread stopped"))))
+            }
+            None if result.is_ok() => verify(input, &cipher, &tag),
+            None => Ok(Integrity::Unchecked),
+        };
+        result.and(checked)
     })?;
     progress(cipher.ciphertext_len());
-    Ok(Some(cipher.checked_at_open()))
+    Ok(Some(integrity))
 }
 
-/// OpenSSL binary files only: decided from the head without deriving a key.
+/// The full pass of [`SeekableCipher::verifier`]: the AES Crypt HMAC over the
+/// ciphertext, read in order (for OpenSSL, what `open` checked).
+fn verify(input: &File, cipher: &SeekableCipher, tag: &[u8; 32]) -> Result<Integrity> {
+    const PIECE: usize = 1 << 20;
+    let mut verifier = cipher.verifier();
+    if cipher.tag_offset().is_some() {
+        let (start, len) = (cipher.ciphertext_start(), cipher.ciphertext_len());
+        let shift = usize::try_from(start % 4096).unwrap_or(0);
+        let mut page = PageAligned::new(shift + PIECE);
+        let buf = &mut page[shift..];
+        let mut at = 0;
+        while at < len {
+            let n = usize::try_from((len - at).min(PIECE as u64)).unwrap_or(PIECE);
+            read_at(input, &mut buf[..n], start + at)?;
+            verifier.update(&buf[..n]);
+            at += n as u64;
+        }
+    }
+    verifier.finish(tag)
+}
+
+/// Not base64 (no block positions): decided from the head without deriving a key.
 fn takes_parallel_path(head: &[u8], options: &DecryptOptions) -> bool {
-    let explicit = options.openssl;
+    let aescrypt =
+        head.starts_with(aescrypt::MAGIC) && options.openssl.is_none_or(|p| p.salt == Salt::Header);
     let base64 = head.starts_with(openssl::MAGIC_BASE64)
-        || matches!(explicit.map(|p| p.armour), Some(Armour::Base64 { .. }));
-    let aescrypt = head.starts_with(aescrypt::MAGIC) && explicit.is_none_or(|p| p.salt == Salt::Header);
-    !base64 && !aescrypt
+        || matches!(options.openssl.map(|p| p.armour), Some(Armour::Base64 { .. }));
+    aescrypt || !base64
 }
 
 struct Work<'a> {
