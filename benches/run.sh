@@ -28,5 +28,5 @@ else
   cargo bench --bench throughput
   cargo build --release
   python3 benches/compare.py
-  cargo xtask page && node benches/browser/bench.mjs 256
+  cargo xtask page && node benches/browser/bench.mjs 256 --runs 3
 fi
