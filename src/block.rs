@@ -50,17 +50,28 @@ impl CbcDecryptor {
         }
     }
 
-    /// Decrypts whole blocks from `input` into `out` (the same length, a multiple
-    /// of 16; anything else is a bug in the caller and decrypts nothing).
-    pub(crate) fn decrypt_into(&mut self, input: &[u8], out: &mut [u8]) {
-        let (from, _) = Array::slice_as_chunks(input);
-        let (to, _) = Array::slice_as_chunks_mut(out);
+    /// Appends to `out` the decryption of `held` (bytes kept from earlier calls)
+    /// followed by the start of `input`, `n` bytes in all (a multiple of 16, at
+    /// least `held.len()`). The input is decrypted straight into `out` rather than
+    /// copied there first: the copy cost more than the AES itself, since glibc's
+    /// `rep movsb` runs at a fraction of its speed on AMD for some buffer
+    /// alignments (docs/BENCHMARKS.md).
+    pub(crate) fn decrypt_append(&mut self, held: &[u8], input: &[u8], n: usize, out: &mut Vec<u8>) {
+        let start = out.len();
+        let lead = (BLOCK - held.len() % BLOCK) % BLOCK;
+        out.extend_from_slice(held);
+        out.extend_from_slice(&input[..lead]);
+        self.decrypt(&mut out[start..]);
+        let mid = out.len();
+        out.resize(start + n, 0);
+        let (from, _) = Array::slice_as_chunks(&input[lead..n - held.len()]);
+        let (to, _) = Array::slice_as_chunks_mut(&mut out[mid..]);
         let r = match self {
             CbcDecryptor::A128(d) => d.decrypt_blocks_b2b(from, to),
             CbcDecryptor::A192(d) => d.decrypt_blocks_b2b(from, to),
             CbcDecryptor::A256(d) => d.decrypt_blocks_b2b(from, to),
         };
-        debug_assert!(r.is_ok() && input.len() % BLOCK == 0, "whole blocks of equal length");
+        debug_assert!(r.is_ok(), "whole blocks of equal length");
     }
 }
 
@@ -88,9 +99,9 @@ impl CbcEncryptor {
 
     /// Appends to `out` the encryption of `held` (fewer than 16 bytes kept from
     /// the previous call) followed by the start of `input`, `n` bytes in all (a
-    /// multiple of 16, at least `held.len()`). The input is encrypted straight into
-    /// `out` rather than copied there first: the copy cost a tenth of the CBC
-    /// thread's time (see `openssl::Decryptor::binary` on `rep movsb`).
+    /// multiple of 16, at least `held.len()`). As in
+    /// [`CbcDecryptor::decrypt_append`], nothing is copied first: the copy cost a
+    /// tenth of the CBC thread's time.
     pub(crate) fn encrypt_append(&mut self, held: &[u8], input: &[u8], n: usize, out: &mut Vec<u8>) {
         let start = out.len();
         let lead = (BLOCK - held.len() % BLOCK) % BLOCK;

@@ -432,28 +432,10 @@ impl Decryptor {
                     return Ok(());
                 }
                 let n = (total - 1) / BLOCK * BLOCK;
-                let start = out.len();
-                if n <= self.tail.len() {
-                    out.extend_from_slice(&self.tail[..n]);
-                    self.tail.drain(..n);
-                    self.tail.extend_from_slice(input);
-                    cbc.decrypt(&mut out[start..]);
-                } else {
-                    let from_input = n - self.tail.len();
-                    // The held bytes and the input bytes that complete their block
-                    // are decrypted in place; the rest straight from `input` into
-                    // `out`. (Copying it first cost more than the AES itself: glibc's
-                    // `rep movsb` copy is slow on AMD for some buffer alignments.)
-                    let lead = (BLOCK - self.tail.len() % BLOCK) % BLOCK;
-                    out.extend_from_slice(&self.tail);
-                    out.extend_from_slice(&input[..lead]);
-                    cbc.decrypt(&mut out[start..]);
-                    let mid = out.len();
-                    out.resize(start + n, 0);
-                    cbc.decrypt_into(&input[lead..from_input], &mut out[mid..]);
-                    self.tail.clear();
-                    self.tail.extend_from_slice(&input[from_input..]);
-                }
+                let held = n.min(self.tail.len());
+                cbc.decrypt_append(&self.tail[..held], input, n, out);
+                self.tail.drain(..held);
+                self.tail.extend_from_slice(&input[n - held..]);
             }
             None => {}
         }

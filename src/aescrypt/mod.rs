@@ -131,7 +131,7 @@ impl Decryptor {
         self.finish(out)
     }
 
-    fn run(&mut self, input: &[u8], out: &mut Vec<u8>, mac_input: Option<&mut Vec<u8>>) -> Result<()> {
+    fn run(&mut self, input: &[u8], out: &mut Vec<u8>, mut mac_input: Option<&mut Vec<u8>>) -> Result<()> {
         let mut input = input;
         if self.payload.is_none() {
             let used = self.parser.push(input)?;
@@ -151,8 +151,8 @@ impl Decryptor {
         }
         let n = (total - p.hold) / BLOCK * BLOCK;
         // The ciphertext released now: `held` bytes kept back, then `fresh` of the input.
-        let (held, fresh) = if n <= p.tail.len() { (n, 0) } else { (p.tail.len(), n - p.tail.len()) };
-        let mut mac_input = mac_input;
+        let held = n.min(p.tail.len());
+        let fresh = n - held;
         for part in [&p.tail[..held], &input[..fresh]] {
             match (&mut p.mac, &mut mac_input) {
                 (Some(mac), _) => mac.update(part),
@@ -161,17 +161,7 @@ impl Decryptor {
                 (None, None) => {}
             }
         }
-        // The held bytes and the input bytes that complete their block are
-        // decrypted in place, the rest straight from `input` into `out` (see
-        // `openssl::Decryptor::binary` on why not copy first).
-        let start = out.len();
-        let lead = ((BLOCK - held % BLOCK) % BLOCK).min(fresh);
-        out.extend_from_slice(&p.tail[..held]);
-        out.extend_from_slice(&input[..lead]);
-        p.cbc.decrypt(&mut out[start..]);
-        let mid = out.len();
-        out.resize(start + n, 0);
-        p.cbc.decrypt_into(&input[lead..fresh], &mut out[mid..]);
+        p.cbc.decrypt_append(&p.tail[..held], input, n, out);
         p.tail.drain(..held);
         p.tail.extend_from_slice(&input[fresh..]);
         Ok(())

@@ -23,11 +23,10 @@ use std::os::unix::fs::FileExt;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::vec;
 
-use super::PageAligned;
+use super::{PAGE, PageAligned};
 use crate::error::{Error, Result};
-use crate::openssl::{self, Armour, Salt};
 use crate::seekable::{HEAD_LEN, Opened, SeekableCipher, TAIL_LEN};
-use crate::{DecryptOptions, Integrity, Password, aescrypt};
+use crate::{DecryptOptions, Integrity, Password};
 
 /// Ciphertext per unit of work: small enough to stay in L2 from the `pread`
 /// through AES to the `pwrite`. Measured here (512 MiB, two threads): 64 and
@@ -61,14 +60,12 @@ pub fn decrypt_file_parallel(
     let len = input.metadata()?.len();
     let mut head = vec![0u8; usize::try_from(len.min(HEAD_LEN as u64)).unwrap_or(HEAD_LEN)];
     read_at(input, &mut head, 0)?;
-    if !takes_parallel_path(&head, options) {
-        return Ok(None);
-    }
     let mut tail = vec![0u8; usize::try_from(len.min(TAIL_LEN as u64)).unwrap_or(TAIL_LEN)];
     let tail_at = len - tail.len() as u64;
     read_at(input, &mut tail, tail_at)?;
     // Whatever is wrong with the file (password, length, header), the stream is
-    // what reports it, so that every path gives the same error.
+    // what reports it, so that every path gives the same error. Base64 files are
+    // refused here too (no block positions), before any key is derived.
     let Ok(Opened::Ready(cipher)) = SeekableCipher::open(password, options, &head, &tail, len) else {
         return Ok(None);
     };
@@ -124,7 +121,7 @@ fn verify(input: &File, cipher: &SeekableCipher, tag: &[u8; 32]) -> Result<Integ
     let mut verifier = cipher.verifier();
     if cipher.tag_offset().is_some() {
         let (start, len) = (cipher.ciphertext_start(), cipher.ciphertext_len());
-        let shift = usize::try_from(start % 4096).unwrap_or(0);
+        let shift = usize::try_from(start % PAGE as u64).unwrap_or(0);
         let mut page = PageAligned::new(shift + PIECE);
         let buf = &mut page[shift..];
         let mut at = 0;
@@ -136,15 +133,6 @@ fn verify(input: &File, cipher: &SeekableCipher, tag: &[u8; 32]) -> Result<Integ
         }
     }
     verifier.finish(tag)
-}
-
-/// Not base64 (no block positions): decided from the head without deriving a key.
-fn takes_parallel_path(head: &[u8], options: &DecryptOptions) -> bool {
-    let aescrypt =
-        head.starts_with(aescrypt::MAGIC) && options.openssl.is_none_or(|p| p.salt == Salt::Header);
-    let base64 = head.starts_with(openssl::MAGIC_BASE64)
-        || matches!(options.openssl.map(|p| p.armour), Some(Armour::Base64 { .. }));
-    aescrypt || !base64
 }
 
 struct Work<'a> {
@@ -174,7 +162,8 @@ impl Work<'_> {
         // The previous ciphertext block, then the chunk; decrypted in place. Every
         // read starts at `start - 16` plus a multiple of CHUNK: place the buffer at
         // the same offset within a page (see `PageAligned`).
-        let shift = usize::try_from((start % 4096 + 4096 - 16) % 4096).unwrap_or(0);
+        let page = PAGE as u64;
+        let shift = usize::try_from((start % page + page - 16) % page).unwrap_or(0);
         let mut page = PageAligned::new(shift + 16 + CHUNK as usize);
         let buf = &mut page[shift..];
         while !self.stop.load(Ordering::Relaxed) {

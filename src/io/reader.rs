@@ -7,7 +7,7 @@ use std::vec::Vec;
 use zeroize::Zeroize;
 
 use super::mac_thread::MacThread;
-use super::{PageAligned, READ_CHUNK, read_full};
+use super::{PAGE, PageAligned, READ_CHUNK, read_full};
 use crate::error::Result;
 use crate::{DecryptOptions, Decryptor, Integrity, Password, aescrypt};
 
@@ -41,7 +41,7 @@ impl<R: Read> DecryptingReader<R> {
             mac: None,
             input: PageAligned::new(READ_CHUNK),
             // Room for a chunk, what the decryptor holds back, and the alignment.
-            output: Vec::with_capacity(READ_CHUNK + 64 + 4096),
+            output: Vec::with_capacity(READ_CHUNK + 64 + PAGE),
             pos: 0,
             integrity: None,
             failed: false,
@@ -70,9 +70,8 @@ impl<R: Read> DecryptingReader<R> {
         // output file, so that the kernel's copy into the page cache runs at full
         // speed (see `PageAligned`): a few unused bytes at the front of `output`.
         self.output.clear();
-        let page = 4096;
-        let want = (self.bytes_out % page as u64) as usize;
-        let pad = (want + page - self.output.as_ptr() as usize % page) % page;
+        let want = (self.bytes_out % PAGE as u64) as usize;
+        let pad = (want + PAGE - self.output.as_ptr() as usize % PAGE) % PAGE;
         self.output.resize(pad, 0);
         self.pos = pad;
         let result = self.decrypt_next();
