@@ -1,5 +1,6 @@
 // The page's UI: files in, messages out. All work happens in the worker (built from
-// the inlined #worker-source); this script never reads a file's bytes.
+// the inlined #worker-source); this script only reads the slices of a file the worker
+// asks for (no engine may forbid that here, and WebKit forbids it in a worker).
 'use strict';
 (() => {
   const $ = (id) => document.getElementById(id);
@@ -12,7 +13,28 @@
   const profile = /(^|[#&])profile(&|$)/.test(location.hash);
   const handlers = new Map();
   let nextId = 1;
-  worker.onmessage = (ev) => { const h = handlers.get(ev.data.id); if (h) h(ev.data); };
+  worker.onmessage = (ev) => {
+    const m = ev.data;
+    if (m.op === 'read') return hand(m);
+    if (m.op === 'fatal') return failAll(m.message);
+    const h = handlers.get(m.id);
+    if (h) h(m);
+  };
+  // The worker asks for a slice of a File it was given; it gets the bytes, moved.
+  async function hand({ req, file, start, end }) {
+    try {
+      const data = await file.slice(start, end).arrayBuffer();
+      worker.postMessage({ op: 'bytes', req, data }, [data]);
+    } catch (e) {
+      worker.postMessage({ op: 'bytes', req, error: { name: e.name, message: String(e.message) } });
+    }
+  }
+  // A worker that fails (or whose message cannot be read) fails every card, visibly.
+  function failAll(message) {
+    for (const h of handlers.values()) h({ op: 'error', name: 'WorkerFailed', message });
+  }
+  worker.onerror = (ev) => { ev.preventDefault(); failAll(ev.message || 'the page\'s worker stopped'); };
+  worker.onmessageerror = () => failAll('a message from the page\'s worker could not be read');
 
   const announcer = $('announce');
   function announce(text) {
@@ -52,6 +74,8 @@
     Unsupported: 'This file uses something the page does not support.',
     ExcessiveWork: 'The file asks for an unreasonable amount of key-derivation work; refused.',
     Cancelled: 'Cancelled. Nothing was saved.',
+    Stalled: 'The decryption stopped: one of its steps did not finish. Nothing was saved.',
+    WorkerFailed: 'The page\'s worker failed. Nothing was saved.',
     OldBrowser: 'This browser is too old for the page: it needs WebAssembly SIMD (Chrome or Edge 91, Firefox 89, Safari 16.4 or newer).',
   };
   function explain(m) {
@@ -120,6 +144,13 @@
       } else if (m.op === 'opened') {
         setStatus(`Password accepted${m.options ? ` (as ${m.options})` : ''}. Decrypting with ${m.engine}…`);
         chooseDestination(m);
+      } else if (m.op === 'started') {
+        // Said before the bulk work: where the plaintext is held until it is saved.
+        const where = {
+          memory: `The decrypted file (up to ${bytes(m.bytes)}) is held in this tab's memory until you save it.`,
+          storage: `The decrypted file (up to ${bytes(m.bytes)}) is written to this browser's private storage until you save it.`,
+        }[m.where];
+        if (where) setStatus(`Decrypting… (the output is not verified until the end) ${where}`);
       } else if (m.op === 'progress') {
         const f = m.done / m.total;
         bar.value = f;

@@ -1,9 +1,9 @@
 // The wasm bindings themselves, called directly inside a worker made from the page's
-// own inlined worker script (the same bytes the page runs), in Chromium.
-import { test, before, after } from 'node:test';
+// own inlined worker script (the same bytes the page runs), in each engine.
+import { before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { workdir, opensslEncrypt, pyAesCryptEncrypt, OFFICIAL_V3, sqlDump, sha256, openPage } from './lib.mjs';
+import { workdir, opensslEncrypt, pyAesCryptEncrypt, OFFICIAL_V3, sqlDump, sha256, eachEngine, openPage } from './lib.mjs';
 
 const dir = workdir();
 const sql = sqlDump(300007);
@@ -112,42 +112,44 @@ onmessage = async (ev) => {
   postMessage(results);
 };`;
 
-let ctx;
-before(async () => { ctx = await openPage(); });
-after(async () => {
-  assert.deepEqual(ctx.requests, []);
-  await ctx.close();
-});
-
-test('the wasm bindings, called from a worker', async () => {
-  const data = Object.fromEntries(Object.entries(fixtures).map(([k, v]) => [k, v.toString('base64')]));
-  const results = await ctx.page.evaluate(({ tests, data }) => new Promise((resolve) => {
-    const src = document.getElementById('worker-source').textContent + tests;
-    const worker = new Worker(URL.createObjectURL(new Blob([src], { type: 'text/javascript' })));
-    worker.onmessage = (e) => resolve(e.data);
-    worker.onerror = (e) => resolve([{ name: 'worker error', ok: false, detail: e.message }]);
-    worker.postMessage(data);
-  }), { tests: TESTS, data });
-  const byName = Object.fromEntries(results.map((r) => [r.name, r]));
-  for (const r of results) assert.ok(r.ok, `${r.name}: ${r.detail}`);
-  assert.ok(results.length >= 20, `${results.length} checks ran`);
-  assert.equal(byName['openssl sha256'].detail, sha256(sql));
-  assert.equal(byName['v2 sha256'].detail, sha256(sql));
-  assert.equal(byName['armoured sha256'].detail, sha256(sql));
-});
-
-test('the policy forbids any connection: fetch fails in the page and in its worker', async () => {
-  const csp = await ctx.page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
-  assert.match(csp, /default-src 'none'/);
-  assert.doesNotMatch(csp, /connect-src|'unsafe-inline'|'unsafe-eval'/);
-  assert.match(csp, /script-src 'sha256-[A-Za-z0-9+/=]+' 'wasm-unsafe-eval'/);
-  const outcome = await ctx.page.evaluate(async () => {
-    const page = await fetch('https://example.com/').then(() => 'sent', (e) => e.name);
-    const src = document.getElementById('worker-source').textContent +
-      "\nonmessage = () => fetch('https://example.com/').then(() => postMessage('sent'), (e) => postMessage(e.name));";
-    const w = new Worker(URL.createObjectURL(new Blob([src], { type: 'text/javascript' })));
-    const worker = await new Promise((resolve) => { w.onmessage = (e) => resolve(e.data); w.postMessage(0); });
-    return { page, worker };
+eachEngine((engine, test) => {
+  let ctx;
+  before(async () => { ctx = await openPage(engine); });
+  after(async () => {
+    assert.deepEqual(await ctx.requests(), []);
+    await ctx.close();
   });
-  assert.deepEqual(outcome, { page: 'TypeError', worker: 'TypeError' });
+
+  test('the wasm bindings, called from a worker', async () => {
+    const data = Object.fromEntries(Object.entries(fixtures).map(([k, v]) => [k, v.toString('base64')]));
+    const results = await ctx.run((t, tests, data) => new Promise((resolve) => {
+      const src = document.getElementById('worker-source').textContent + tests;
+      const worker = new Worker(URL.createObjectURL(new Blob([src], { type: 'text/javascript' })));
+      worker.onmessage = (e) => resolve(e.data);
+      worker.onerror = (e) => resolve([{ name: 'worker error', ok: false, detail: e.message }]);
+      worker.postMessage(data);
+    }), TESTS, data);
+    const byName = Object.fromEntries(results.map((r) => [r.name, r]));
+    for (const r of results) assert.ok(r.ok, `${r.name}: ${r.detail}`);
+    assert.ok(results.length >= 20, `${results.length} checks ran`);
+    assert.equal(byName['openssl sha256'].detail, sha256(sql));
+    assert.equal(byName['v2 sha256'].detail, sha256(sql));
+    assert.equal(byName['armoured sha256'].detail, sha256(sql));
+  });
+
+  test('the policy forbids any connection: fetch fails in the page and in its worker', async () => {
+    const csp = await ctx.run(() => document.querySelector('meta[http-equiv="Content-Security-Policy"]').getAttribute('content'));
+    assert.match(csp, /default-src 'none'/);
+    assert.doesNotMatch(csp, /connect-src|'unsafe-inline'|'unsafe-eval'/);
+    assert.match(csp, /script-src 'sha256-[A-Za-z0-9+/=]+' 'wasm-unsafe-eval'/);
+    const outcome = await ctx.run(async () => {
+      const page = await fetch('https://example.com/').then(() => 'sent', (e) => e.name);
+      const src = document.getElementById('worker-source').textContent +
+        "\nonmessage = () => fetch('https://example.com/').then(() => postMessage('sent'), (e) => postMessage(e.name));";
+      const w = new Worker(URL.createObjectURL(new Blob([src], { type: 'text/javascript' })));
+      const worker = await new Promise((resolve) => { w.onmessage = (e) => resolve(e.data); w.postMessage(0); });
+      return { page, worker };
+    });
+    assert.deepEqual(outcome, { page: 'TypeError', worker: 'TypeError' });
+  });
 });
