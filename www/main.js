@@ -78,9 +78,15 @@
     WorkerFailed: 'The page\'s worker failed. Nothing was saved.',
     OldBrowser: 'This browser is too old for the page: it needs WebAssembly SIMD (Chrome or Edge 91, Firefox 89, Safari 16.4 or newer).',
   };
+  // What became of a file picked for the output when the decryption failed.
+  const leftBehind = {
+    removed: ' The file you picked was removed.',
+    empty: ' The file you picked was left empty.',
+    unchanged: ' The file you picked was not changed.',
+  };
   function explain(m) {
     const head = advice[m.name] || 'Decryption failed. Nothing was saved.';
-    return m.name === 'Cancelled' ? head : `${head} (${m.message})`;
+    return (m.name === 'Cancelled' ? head : `${head} (${m.message})`) + (leftBehind[m.left] || '');
   }
 
   const list = $('file-list');

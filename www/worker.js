@@ -92,7 +92,10 @@ onmessage = async (ev) => {
     }
   } catch (e) {
     if (m.op === 'open' || m.op === 'inspect') close(m.id);
-    post({ op: 'error', id: m.id, about: m.op, name: (e && e.name) || 'Error', message: String((e && e.message) || e) });
+    post({
+      op: 'error', id: m.id, about: m.op, name: (e && e.name) || 'Error', message: String((e && e.message) || e),
+      left: (e && e.left) || null,
+    });
   }
 };
 
@@ -266,10 +269,15 @@ async function sink(handle) {
       where: 'picked',
       write: (c) => out.write(c),
       close: async () => { await out.close(); return {}; },
+      // Nothing written reaches the picked file (the writer's swap file is dropped).
+      // If the picker made that file, it is empty: removed where the engine can.
       abort: async () => {
-        await out.abort();
-        // The picker may have created an empty file: do not leave it behind.
-        try { if ((await handle.getFile()).size === 0 && handle.remove) await handle.remove(); } catch (_) { /* best effort */ }
+        await out.abort().catch(() => {});
+        try {
+          if ((await handle.getFile()).size > 0) return 'unchanged';
+          if (handle.remove) { await handle.remove(); return 'removed'; }
+        } catch (_) { /* reported as left empty */ }
+        return 'empty';
       },
     };
   }
@@ -374,7 +382,8 @@ async function run(m) {
       stages: stages.ms || null,
     };
   } catch (e) {
-    await out.abort();
+    const left = await out.abort();
+    if (left && e && typeof e === 'object') e.left = left;
     throw e;
   } finally {
     close(m.id);

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
 import { sampleMemory } from './engines/processes.mjs';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -280,6 +281,24 @@ export async function openPage(engine, { hash = '', removeSavePicker = true, url
     close: () => b.close(),
   };
   return ctx;
+}
+
+/**
+ * Ends a suite: reads what the page requested and what went wrong, closes the
+ * browser (always: a browser left open keeps the test process alive), then asserts
+ * that the page asked for nothing and nothing failed.
+ */
+export async function finish(ctx, { errors = true, ignore = null } = {}) {
+  let requests;
+  let failures;
+  try {
+    requests = await ctx.requests();
+    failures = errors ? (await ctx.errors()).filter((e) => !(ignore && ignore.test(e))) : [];
+  } finally {
+    await ctx.close();
+  }
+  assert.deepEqual(requests, [], `[${ctx.engine}] the page made network requests`);
+  assert.deepEqual(failures, [], `[${ctx.engine}] errors in the page`);
 }
 
 /** Enters the password in card `n`, presses Decrypt, and waits for the outcome. */

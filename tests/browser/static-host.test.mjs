@@ -1,14 +1,16 @@
-// From a static web server (http://127.0.0.1) instead of file://, where the File
-// System Access API's storage works: the output streams into a picked file
-// (showSaveFilePicker answered with an origin-private file, as a headless browser
-// cannot show the dialog), byte-exact; a failed decryption leaves no file behind.
+// From a static web server (http://127.0.0.1) instead of file://, in each engine: the
+// output streams into a picked file (showSaveFilePicker answered with an
+// origin-private file, as a headless browser cannot show the dialog), byte-exact; a
+// failed decryption leaves nothing at the destination. Where the engine cannot write
+// such a file (no origin-private storage, or no createWritable: WebKit), the page
+// falls back to its Save link, byte-exact, and offers nothing for a damaged file.
 import { before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
-import { workdir, pyAesCryptEncrypt, PAGE, sha256, eachEngine, openPage } from './lib.mjs';
+import { workdir, pyAesCryptEncrypt, PAGE, sha256, digest, eachEngine, finish, openPage, save } from './lib.mjs';
 
 const dir = workdir();
 const data = randomBytes(6 * 1024 * 1024 + 5);
@@ -24,6 +26,7 @@ eachEngine((engine, test) => {
   let server;
   let ctx;
   let served = [];
+  let writable;
   before(async () => {
     const html = readFileSync(PAGE);
     server = createServer((req, res) => {
@@ -41,20 +44,27 @@ eachEngine((engine, test) => {
       };
       return true;
     });
+    // What this engine offers the page (its own probe, not the page's).
+    writable = await ctx.run(async () => {
+      try {
+        await navigator.storage.getDirectory();
+        return typeof FileSystemFileHandle !== 'undefined' && 'createWritable' in FileSystemFileHandle.prototype;
+      } catch (_) {
+        return false;
+      }
+    });
   });
   after(async () => {
-    assert.deepEqual(await ctx.requests(), [], 'no request after load');
+    server.close();
+    // Firefox asks for the site's icon over http://, and the page's policy blocks it
+    // (reported as an error): the browser's request, not the page's.
+    await finish(ctx, { ignore: /img-src\) at http:\/\/127\.0\.0\.1:\d+\/favicon\.ico /i });
     // The browser itself may ask for a site icon; the page asks for nothing.
     assert.deepEqual(served.filter((u) => u !== '/favicon.ico'), ['/backupcrypt.html'], 'the server saw only the page load');
-    assert.deepEqual(await ctx.errors(), []);
-    await ctx.close();
-    server.close();
   });
 
-  let added = 0;
   async function run(path) {
     const n = await ctx.add(path);
-    added++;
     await ctx.ready(n);
     await ctx.fill(n, 'pw');
     await ctx.click(n, 'Decrypt');
@@ -62,8 +72,8 @@ eachEngine((engine, test) => {
   }
 
   const opfs = (name) => ctx.run(async (t, name) => {
-    const root = await navigator.storage.getDirectory();
     try {
+      const root = await navigator.storage.getDirectory();
       const f = await (await root.getFileHandle(name)).getFile();
       const d = await crypto.subtle.digest('SHA-256', await f.arrayBuffer());
       await root.removeEntry(name);
@@ -76,15 +86,26 @@ eachEngine((engine, test) => {
   test('File System Access: the plaintext streams into the picked file', async () => {
     const [n, status] = await run(good);
     assert.match(status, /verified \(HMAC\)/);
-    assert.equal(await ctx.run(() => window.picked), 'files.zip');
-    assert.match(await ctx.text(n, '.result'), /Saved as files\.zip/);
-    assert.equal(await opfs('files.zip'), sha256(data));
+    if (writable) {
+      assert.equal(await ctx.run(() => window.picked), 'files.zip');
+      assert.match(await ctx.text(n, '.result'), /Saved as files\.zip/);
+      assert.equal(await opfs('files.zip'), sha256(data));
+    } else {
+      assert.match(await ctx.text(n, '.result'), /Save files\.zip/);
+      assert.equal(await save(ctx, n), digest(data));
+    }
   });
 
   test('File System Access: a damaged file leaves nothing at the destination', async () => {
-    const [, status] = await run(damaged);
+    const [n, status] = await run(damaged);
     assert.match(status, /^The file is damaged/);
-    assert.equal(await ctx.run(() => window.picked), 'files.zip.encrypted.damaged.decrypted');
-    assert.equal(await opfs('files.zip.encrypted.damaged.decrypted'), 'NotFoundError');
+    assert.equal(await ctx.count(n, 'a.save'), 0);
+    if (writable) {
+      assert.equal(await ctx.run(() => window.picked), 'files.zip.encrypted.damaged.decrypted');
+      // Removed where the engine can (Chromium), else emptied; the card says which.
+      assert.match(status, /The file you picked was (removed|left empty)\.$/);
+      const left = await opfs('files.zip.encrypted.damaged.decrypted');
+      assert.ok(['NotFoundError', sha256(Buffer.alloc(0))].includes(left), left);
+    }
   });
 });

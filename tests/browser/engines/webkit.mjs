@@ -29,13 +29,15 @@ export async function launch() {
   const server = spawn('xvfb-run', ['-a', '-s', '-screen 0 1600x1200x24', 'WebKitWebDriver', `--port=${port}`],
     { stdio: 'ignore', detached: true });
   const exited = new Promise((r) => server.once('exit', r));
+  const stop = () => { try { process.kill(-server.pid, 'SIGTERM'); } catch (_) { /* gone */ } };
+  process.once('exit', stop);
   const url = `http://127.0.0.1:${port}`;
   await until(async () => (await fetch(`${url}/status`)).ok, 30000, 'WebKitWebDriver did not start');
   const driver = await new Builder().usingServer(url).withCapabilities({
     browserName: 'MiniBrowser',
     'webkitgtk:browserOptions': { binary: MINIBROWSER, args: ['--automation'] },
   }).build();
-  await driver.manage().setTimeouts({ script: 30 * 60 * 1000, pageLoad: 60000 });
+  await driver.manage().setTimeouts({ script: 10 * 60 * 1000, pageLoad: 60000 });
   await driver.manage().window().setRect({ width: 1280, height: 900 });
   return {
     requests: [],
@@ -63,7 +65,7 @@ export async function launch() {
     viewport: (width, height) => driver.manage().window().setRect({ width, height }),
     async close() {
       await driver.quit().catch(() => {});
-      try { process.kill(-server.pid, 'SIGTERM'); } catch (_) { /* gone */ }
+      stop();
       await exited;
     },
   };
