@@ -3,6 +3,8 @@
 # the extension with maturin), install it into a fresh venv, and run its pytest
 # suite there against pyAesCrypt 6.0.0 (tests/setup/35-python-package.sh).
 (
+  # The bindings crate is a workspace member that 20-clippy.sh (the root package) does not lint.
+  cargo clippy --locked -p backupcrypt-python --all-targets -- -D warnings
   t0=$SECONDS
   rm -f target/wheels/backupcrypt-*.whl
   MATURIN=$PYVENV/bin/maturin python/build-wheel.sh --quiet
