@@ -206,6 +206,100 @@ impl Params {
     }
 }
 
+// (Provisional: the same type as the lib-openssl branch's `openssl::params::Choices`;
+// the page needs it before that branch is merged, and the merge keeps theirs.)
+/// What the user chose, as `openssl enc`'s options: each `None`/`false` leaves
+/// OpenSSL's default. The one place where choices become [`Params`] (the CLI's
+/// options and the page's form both end here).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Choices {
+    /// `-aes-256-cbc` etc. (default `aes-256-cbc`).
+    pub cipher: Option<Cipher>,
+    /// `-md` (default SHA-256).
+    pub md: Option<Md>,
+    /// `-iter` (default 10000).
+    pub iter: Option<u32>,
+    /// No `-pbkdf2`: the legacy `EVP_BytesToKey`.
+    pub legacy_kdf: bool,
+    /// `-nosalt`.
+    pub nosalt: bool,
+    /// `-S HEX`.
+    pub salt: Option<[u8; 8]>,
+}
+
+impl Choices {
+    /// True if anything was chosen (then nothing is guessed).
+    pub fn is_given(&self) -> bool {
+        *self != Choices::default()
+    }
+
+    /// The parameters these choices describe, OpenSSL's defaults filling the rest.
+    ///
+    /// # Errors
+    /// A sentence for choices that contradict each other (`-iter` with the legacy
+    /// key derivation, `-nosalt` with `-S`) or zero iterations.
+    pub fn params(&self) -> core::result::Result<Params, &'static str> {
+        if self.legacy_kdf && self.iter.is_some() {
+            return Err("the legacy key derivation has no iteration count");
+        }
+        if self.nosalt && self.salt.is_some() {
+            return Err("no salt and an explicit salt contradict each other");
+        }
+        if self.iter == Some(0) {
+            return Err("PBKDF2 needs at least one iteration");
+        }
+        let base = Params::default();
+        let md = self.md.unwrap_or(Md::Sha256);
+        let kdf = if self.legacy_kdf {
+            KeyDerivation::Legacy { md }
+        } else {
+            KeyDerivation::Pbkdf2 { md, iterations: self.iter.unwrap_or(DEFAULT_ITERATIONS) }
+        };
+        let salt = match (self.nosalt, self.salt) {
+            (true, _) => Salt::None,
+            (false, Some(s)) => Salt::Explicit(s),
+            (false, None) => Salt::Header,
+        };
+        Ok(Params { cipher: self.cipher.unwrap_or(base.cipher), kdf, salt, armour: Armour::Auto })
+    }
+
+    /// Parses a cipher name (`aes-256-cbc`, case-insensitive, leading `-` allowed).
+    ///
+    /// # Errors
+    /// A sentence naming the known ciphers.
+    pub fn parse_cipher(name: &str) -> core::result::Result<Cipher, &'static str> {
+        Cipher::from_name(name.trim()).ok_or(
+            "unknown cipher (known: aes-128-cbc, aes-192-cbc, aes-256-cbc, aes-128-ctr, aes-192-ctr, aes-256-ctr)",
+        )
+    }
+
+    /// Parses a digest name (`md5`, `sha1`, `sha256`, `sha512`).
+    ///
+    /// # Errors
+    /// A sentence naming the known digests.
+    pub fn parse_md(name: &str) -> core::result::Result<Md, &'static str> {
+        Md::from_name(name.trim()).ok_or("unknown digest (known: md5, sha1, sha256, sha512)")
+    }
+
+    /// Parses `-S`'s salt: 16 hex digits.
+    ///
+    /// # Errors
+    /// A sentence when it is not 16 hex digits.
+    pub fn parse_salt(hex: &str) -> core::result::Result<[u8; 8], &'static str> {
+        let hex = hex.trim().as_bytes();
+        const BAD: &str = "the salt must be 16 hex digits (8 bytes)";
+        if hex.len() != 16 {
+            return Err(BAD);
+        }
+        let digit = |b: u8| (b as char).to_digit(16).ok_or(BAD);
+        let mut salt = [0u8; 8];
+        for (i, byte) in salt.iter_mut().enumerate() {
+            *byte = (digit(hex[2 * i])? * 16 + digit(hex[2 * i + 1])?) as u8;
+        }
+        Ok(salt)
+    }
+}
+
 impl fmt::Display for Params {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}, {}", self.cipher.name(), self.kdf)?;

@@ -47,7 +47,8 @@ fn password_file_takes_aes_crypt_key_files() {
     be.extend(text.encode_utf16().flat_map(u16::to_be_bytes));
     write(&d.path().join("be"), &be);
     for key in ["le", "be"] {
-        let r = run(bc(d.path()).args(["decrypt", "-q", "y.aes", "-o", "-", "--password-file", key])).expect(0);
+        let r =
+            run(bc(d.path()).args(["decrypt", "-q", "y.aes", "-o", "-", "--password-file", key])).expect(0);
         assert_eq!(r.stdout, b"more secret data", "{key}");
     }
 

@@ -54,7 +54,7 @@ mod write;
 
 pub use archive::{Archive, DosDateTime, Entry, EntryKind, Limits, Method};
 pub use extract::{ExtractOptions, ExtractReport, Refusal, extract};
-pub use write::{ArchiveOptions, ArchiveReport, Compression, ZipWriter, archive_paths};
+pub use write::{ArchiveOptions, ArchiveReport, Compression, FileEntry, ZipWriter, archive_paths};
 
 use std::fmt;
 use std::io;
