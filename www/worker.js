@@ -55,7 +55,10 @@ onmessage = async (ev) => {
     }
   } catch (e) {
     if (m.op === 'open' || m.op === 'inspect') close(m.id);
-    post({ op: 'error', id: m.id, about: m.op, name: (e && e.name) || 'Error', message: String((e && e.message) || e) });
+    post({
+      op: 'error', id: m.id, about: m.op, name: (e && e.name) || 'Error', message: String((e && e.message) || e),
+      note: (e && e.note) || null,
+    });
   }
 };
 
@@ -186,10 +189,18 @@ async function sink(handle) {
     return {
       write: (c) => out.write(c),
       close: async () => { await out.close(); return {}; },
+      // Writes went to the browser's temporary copy, which abort discards: the picked
+      // file holds no partial plaintext. The picker may have created it empty: remove
+      // it where the browser can. Returns what happened to it, for the message.
       abort: async () => {
-        await out.abort();
-        // The picker may have created an empty file: do not leave it behind.
-        try { if ((await handle.getFile()).size === 0 && handle.remove) await handle.remove(); } catch (_) { /* best effort */ }
+        try { await out.abort(); } catch (_) { /* already failed: nothing was committed */ }
+        try {
+          if ((await handle.getFile()).size > 0) return `${handle.name} was left as it was before.`;
+          if (handle.remove) { await handle.remove(); return `The empty ${handle.name} was removed.`; }
+          return `${handle.name} was left empty: delete it.`;
+        } catch (_) {
+          return `${handle.name} could not be checked: if it is there, delete it.`;
+        }
       },
     };
   }
@@ -198,7 +209,7 @@ async function sink(handle) {
     // Plaintext comes as Blobs (fast path) or arrays (wasm): parts, never joined here.
     write: (c) => { if (c instanceof Blob) parts.push(c); else if (c.length) parts.push(new Blob([c])); },
     close: async () => ({ blob: new Blob(parts, { type: 'application/octet-stream' }) }),
-    abort: async () => { parts = []; },
+    abort: async () => { parts = []; return null; },
   };
 }
 
@@ -239,7 +250,8 @@ async function run(m) {
       stages: stages.ms || null,
     });
   } catch (e) {
-    await out.abort();
+    const note = await out.abort();
+    if (note && e && typeof e === 'object') e.note = note;
     throw e;
   } finally {
     close(m.id);

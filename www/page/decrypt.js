@@ -97,7 +97,8 @@ function decryption(c, form) {
   function failed(m) {
     reset();
     progressBox.classList.add('hidden');
-    const text = explain(m);
+    // `note`: what became of the file the user picked, when there was one.
+    const text = m.note ? `${explain(m)} ${m.note}` : explain(m);
     c.setStatus(text, 'bad');
     announce(`${c.file.name}: ${text}`);
     if (m.name === 'WrongPassword') c.password.focus();

@@ -24,6 +24,7 @@ const ADVICE = {
   Unsupported: 'This file uses something the page does not support.',
   ExcessiveWork: 'The file asks for an unreasonable amount of key-derivation work; refused.',
   Cancelled: 'Cancelled. Nothing was saved.',
+  QuotaExceededError: 'There is not enough space to save the file. Nothing was saved.',
   InvalidInput: 'Check the password, key file and OpenSSL options.',
   KeyFile: 'The key file cannot be read.',
   OldBrowser: 'This browser is too old for the page: it needs WebAssembly SIMD (Chrome or Edge 91, Firefox 89, Safari 16.4 or newer).',
