@@ -54,10 +54,8 @@ fn docs_link_only_to_files_in_the_repository() {
                 continue;
             }
             let resolved = file.parent().unwrap().join(&target);
-            let inside = resolved
-                .canonicalize()
-                .map(|p| p.starts_with(root.canonicalize().unwrap()))
-                .unwrap_or(false);
+            let inside =
+                resolved.canonicalize().map(|p| p.starts_with(root.canonicalize().unwrap())).unwrap_or(false);
             if !inside {
                 broken.push(format!("{}: ({target}) is not a file in the repository", file.display()));
             }
