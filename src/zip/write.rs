@@ -14,7 +14,7 @@ use std::string::{String, ToString};
 use std::vec;
 use std::vec::Vec;
 
-use super::archive::DosDateTime;
+use super::DosDateTime;
 use super::safe_path;
 
 const U32_MAX: u64 = 0xFFFF_FFFF;
