@@ -83,7 +83,7 @@ pub fn target(format: FormatArg, base64: bool, o: &OpenSslArgs) -> exit::Result<
     let openssl_only = o.cipher.is_some() || o.md.is_some() || o.legacy_kdf || o.nosalt || o.salt.is_some();
     match format {
         FormatArg::Openssl => {
-            let mut params = o.params();
+            let mut params = o.params()?;
             params.armour = if base64 { Armour::Base64 { single_line: false } } else { Armour::Binary };
             Ok(EncryptTo::OpenSsl(params))
         }

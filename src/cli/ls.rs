@@ -143,7 +143,7 @@ pub fn open(
                 }
                 prepared.options
             }
-            None => backupcrypt::DecryptOptions { openssl: Some(openssl_args.params()), limits },
+            None => backupcrypt::DecryptOptions { openssl: Some(openssl_args.params()?), limits },
         }
     };
     let mut reader = SeekableDecryptor::new(file, &password, &options)
