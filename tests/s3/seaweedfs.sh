@@ -7,6 +7,7 @@
 #
 #   tests/s3/seaweedfs.sh start DIR   DIR must not exist; prints nothing, writes DIR/env
 #   tests/s3/seaweedfs.sh stop DIR    stops the server started in DIR (by its PID)
+#   tests/s3/seaweedfs.sh restart DIR starts it again on the same data and ports (after stop)
 #
 # DIR/env holds KEY=VALUE lines (no quoting needed), read by the Rust tests and sourced by the
 # shell ones: S3_ENDPOINT, S3_BUCKET, S3_{ADMIN,UPLOADER,READER}_{KEY,SECRET}, and
@@ -28,9 +29,9 @@ stop)
   rm -f "$dir/weed.pid"
   exit 0
   ;;
-start) ;;
+start | restart) ;;
 *)
-  echo "usage: seaweedfs.sh start|stop DIR" >&2
+  echo "usage: seaweedfs.sh start|stop|restart DIR" >&2
   exit 2
   ;;
 esac
@@ -39,6 +40,32 @@ esac
   echo "no weed/aws in $VENV (tests/setup/40-s3.sh installs them)" >&2
   exit 1
 }
+launch() { # runs DIR/weed.args (one argument a line) in the background; its PID in DIR/weed.pid
+  local args
+  mapfile -t args <"$dir/weed.args"
+  (cd "$dir" && exec setsid "$VENV/bin/weed" "${args[@]}" </dev/null >>"$dir/weed.log" 2>&1) &
+  echo $! >"$dir/weed.pid"
+}
+wait_ready() { # ENDPOINT
+  local _
+  for _ in $(seq 600); do
+    "$VENV/bin/aws" s3api list-buckets --endpoint-url "$1" >/dev/null 2>&1 && return 0
+    kill -0 "$(cat "$dir/weed.pid")" 2>/dev/null || { tail -50 "$dir/weed.log" >&2; echo "weed exited" >&2; return 1; }
+    sleep 0.1
+  done
+  "$VENV/bin/aws" s3api list-buckets --endpoint-url "$1" >/dev/null
+}
+
+if [[ $cmd == restart ]]; then
+  dir=$(cd "$dir" && pwd)
+  # shellcheck source=/dev/null
+  set -a && source "$dir/env" && set +a
+  export AWS_PROFILE=admin
+  launch
+  wait_ready "$S3_ENDPOINT" || { "$0" stop "$dir"; exit 1; }
+  exit 0
+fi
+
 [[ ! -e $dir ]] || { echo "$dir exists: the server needs a fresh directory" >&2; exit 1; }
 mkdir -p "$dir/data"
 dir=$(cd "$dir" && pwd)
@@ -88,16 +115,13 @@ conf = {
 json.dump(conf, open(out, "w"), indent=1)
 PY
 
-(
-  cd "$dir"
-  exec setsid "$VENV/bin/weed" -logtostderr mini -dir="$dir/data" -ip=127.0.0.1 -ip.bind=127.0.0.1 \
-    -master.telemetry=false -webdav=false -admin.ui=false -s3.port.iceberg=0 -s3.port.lance=0 \
-    -s3.config="$dir/s3.json" -filer.localSocket="$dir/filer.sock" -s3.localSocket="$dir/s3.sock" \
-    -s3.port="$s3" -s3.port.grpc="$s3g" -master.port="$master" -master.port.grpc="$masterg" \
-    -volume.port="$volume" -volume.port.grpc="$volumeg" -filer.port="$filer" -filer.port.grpc="$filerg" \
-    -admin.port="$admin" -admin.port.grpc="$adming" </dev/null >"$dir/weed.log" 2>&1
-) &
-echo $! >"$dir/weed.pid"
+printf '%s\n' -logtostderr mini -dir="$dir/data" -ip=127.0.0.1 -ip.bind=127.0.0.1 \
+  -master.telemetry=false -webdav=false -admin.ui=false -s3.port.iceberg=0 -s3.port.lance=0 \
+  -s3.config="$dir/s3.json" -filer.localSocket="$dir/filer.sock" -s3.localSocket="$dir/s3.sock" \
+  -s3.port="$s3" -s3.port.grpc="$s3g" -master.port="$master" -master.port.grpc="$masterg" \
+  -volume.port="$volume" -volume.port.grpc="$volumeg" -filer.port="$filer" -filer.port.grpc="$filerg" \
+  -admin.port="$admin" -admin.port.grpc="$adming" >"$dir/weed.args"
+launch
 
 endpoint=http://127.0.0.1:$s3
 cat >"$dir/credentials" <<INI
@@ -140,13 +164,7 @@ export AWS_SHARED_CREDENTIALS_FILE=$dir/credentials AWS_CONFIG_FILE=$dir/config 
 unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN AWS_ENDPOINT_URL AWS_DEFAULT_PROFILE
 export PATH=$VENV/bin:$PATH
 # S3 answers within seconds; give a loaded machine a minute.
-for _ in $(seq 600); do
-  aws s3api list-buckets --endpoint-url "$endpoint" >/dev/null 2>&1 && break
-  kill -0 "$(cat "$dir/weed.pid")" 2>/dev/null || { cat "$dir/weed.log" >&2; echo "weed exited" >&2; exit 1; }
-  sleep 0.1
-done
-aws s3api list-buckets --endpoint-url "$endpoint" >/dev/null || {
-  tail -50 "$dir/weed.log" >&2
+wait_ready "$endpoint" || {
   "$0" stop "$dir"
   echo "SeaweedFS did not answer on $endpoint" >&2
   exit 1
