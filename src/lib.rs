@@ -54,6 +54,8 @@ mod kdf;
 pub mod names;
 pub mod openssl;
 mod password;
+#[cfg(feature = "s3")]
+pub mod s3;
 pub mod seekable;
 #[doc(hidden)]
 pub mod testing;
