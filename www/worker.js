@@ -89,12 +89,14 @@ onmessage = async (ev) => {
       case 'zip-get': return post(await zipGet(m), []);
       case 'zip-preview': return post(await zipPreview(m));
       case 'zip-verify': return post({ op: 'zip-verified', id: m.id, integrity: await zipVerify(m) });
+      case 'zip-bundle': return post(await zipBundle(w, m));
+      case 'zip-cancel': { const b = bundles.get(m.id); if (b) b.cancelled = true; return; }
     }
   } catch (e) {
     if (m.op === 'open' || m.op === 'inspect') close(m.id);
     post({
       op: 'error', id: m.id, about: m.op, name: (e && e.name) || 'Error', message: String((e && e.message) || e),
-      left: (e && e.left) || null,
+      note: (e && e.note) || null,
     });
   }
 };
@@ -104,11 +106,31 @@ onmessageerror = () => post({ op: 'fatal', message: 'the page\'s worker could no
 
 async function describe(w, file) {
   const [head, tail] = await headAndTail(file);
-  const info = w.inspect(head, file.size, tail);
+  let info;
+  try {
+    info = w.inspect(head, file.size, tail);
+  } catch (e) {
+    // No header: still an OpenSSL file if made with -nosalt or -S, which only the
+    // options chosen on the page can open.
+    if (e.name !== 'NotEncrypted') throw e;
+    info = { notEncrypted: e.message, fileSize: file.size };
+  }
   info.outputName = w.outputName(file.name);
   info.backupDate = w.backupDate(file.name) || null;
   info.zipInside = w.zipInside(file.name);
   return info;
+}
+
+// The password's UTF-8 bytes: as typed, or from a key file (`m.keyFile`), which the
+// library decodes (AES Crypt key files are UTF-16). The caller wipes them.
+function secret(w, m) {
+  const given = new Uint8Array(m.password);
+  if (!m.keyFile) return given;
+  try {
+    return w.keyFilePassword(given);
+  } finally {
+    given.fill(0);
+  }
 }
 
 const headAndTail = (file) => Promise.all([
@@ -118,14 +140,14 @@ const headAndTail = (file) => Promise.all([
 async function open(w, m, jobId = m.id) {
   close(jobId);
   const file = m.file;
-  const password = new Uint8Array(m.password);
+  const password = m.secret || secret(w, m);
   let fast, stream;
   try {
     const [head, tail] = await headAndTail(file);
     if (!m.forceWasm && self.crypto && crypto.subtle) {
-      fast = w.FastDecryptor.open(password, head, tail, file.size);
+      fast = w.FastDecryptor.open(password, head, tail, file.size, m.openssl);
     }
-    if (!fast) stream = new w.StreamDecryptor(password, head, tail, file.size);
+    if (!fast) stream = new w.StreamDecryptor(password, head, tail, file.size, m.openssl);
   } finally {
     // wasm has its own copy, wiped when the decryptor is dropped.
     password.fill(0);
@@ -202,13 +224,13 @@ class Fetched {
 
 async function zipOpen(w, m) {
   const fetched = new Fetched(m.file);
-  const password = new Uint8Array(m.password);
+  const password = secret(w, m);
   let browser;
   try {
-    browser = await fetched.retrying(() => w.ZipBrowser.open(password, fetched.read, m.file.size));
+    browser = await fetched.retrying(() => w.ZipBrowser.open(password, fetched.read, m.file.size, m.openssl));
     // "Verify whole backup" is one full decryption pass with nothing kept: its
     // decryptor is opened now, while the password is here, and run on request.
-    await open(w, { file: m.file, password: password.buffer }, `zip ${m.id}`);
+    await open(w, { file: m.file, secret: password, openssl: m.openssl }, `zip ${m.id}`);
   } finally {
     password.fill(0);
   }
@@ -237,6 +259,36 @@ async function zipVerify(m) {
   // Once per opening (the decryptor is used up); the outcome is kept.
   if (!z.verified) z.verified = run({ id: `zip ${m.id}`, discard: true }).then((r) => r.integrity);
   return z.verified;
+}
+
+// Chosen entries as one plain ZIP, written by the library as it goes (a Blob made of
+// its pieces); one entry at a time, so that Cancel (between entries) is heard. The
+// writer cannot take an entry back, so each entry's ranges are fetched first (a dry
+// extraction, retried until nothing is missing) and then added in one go.
+const bundles = new Map();
+async function zipBundle(w, m) {
+  const from = zip(m.id);
+  const job = { cancelled: false };
+  bundles.set(m.id, job);
+  const parts = [];
+  const bundle = new w.ZipBundle((piece) => parts.push(new Blob([piece])));
+  try {
+    let bytes = 0;
+    for (const [done, index] of m.indices.entries()) {
+      if (job.cancelled) throw new Cancelled();
+      bytes += await from.fetched.retrying(() => {
+        from.browser.extract(index, () => {});
+        return bundle.add(from.browser, index);
+      });
+      post({ op: 'zip-progress', id: m.id, done: done + 1, bytes });
+    }
+    if (job.cancelled) throw new Cancelled();
+    bundle.finish();
+    return { op: 'zip-bundled', id: m.id, count: m.indices.length, blob: new Blob(parts, { type: 'application/zip' }) };
+  } finally {
+    bundle.free();
+    bundles.delete(m.id);
+  }
 }
 
 function zip(id) {
@@ -269,15 +321,18 @@ async function sink(handle) {
       where: 'picked',
       write: (c) => out.write(c),
       close: async () => { await out.close(); return {}; },
-      // Nothing written reaches the picked file (the writer's swap file is dropped).
-      // If the picker made that file, it is empty: removed where the engine can.
+      // Writes went to the browser's temporary copy, which abort discards: the picked
+      // file holds no partial plaintext. The picker may have created it empty: remove
+      // it where the browser can. Returns what happened to it, for the message.
       abort: async () => {
-        await out.abort().catch(() => {});
+        try { await out.abort(); } catch (_) { /* already failed: nothing was committed */ }
         try {
-          if ((await handle.getFile()).size > 0) return 'unchanged';
-          if (handle.remove) { await handle.remove(); return 'removed'; }
-        } catch (_) { /* reported as left empty */ }
-        return 'empty';
+          if ((await handle.getFile()).size > 0) return `${handle.name} was left as it was before.`;
+          if (handle.remove) { await handle.remove(); return `The empty ${handle.name} was removed.`; }
+          return `${handle.name} was left empty: delete it.`;
+        } catch (_) {
+          return `${handle.name} could not be checked: if it is there, delete it.`;
+        }
       },
     };
   }
@@ -289,7 +344,7 @@ async function sink(handle) {
     // Plaintext comes as Blobs (fast path) or arrays (wasm): parts, never joined here.
     write: (c) => { if (c instanceof Blob) parts.push(c); else if (c.length) parts.push(new Blob([c])); },
     close: async () => ({ blob: new Blob(parts, { type: 'application/octet-stream' }) }),
-    abort: async () => { parts = []; },
+    abort: async () => { parts = []; return null; },
   };
 }
 
@@ -382,8 +437,8 @@ async function run(m) {
       stages: stages.ms || null,
     };
   } catch (e) {
-    const left = await out.abort();
-    if (left && e && typeof e === 'object') e.left = left;
+    const note = await out.abort();
+    if (note && e && typeof e === 'object') e.note = note;
     throw e;
   } finally {
     close(m.id);

@@ -114,6 +114,21 @@ export function sqlDump(size) {
   return Buffer.concat([head, Buffer.from(lines.join(''))]).subarray(0, size);
 }
 
+/**
+ * Reads a ZIP file with Python's zipfile (every CRC checked by `testzip`) and
+ * Info-ZIP (`unzip -t`): its entry names, each with its data's SHA-256.
+ */
+export function readZip(path) {
+  execFileSync('unzip', ['-tq', path]);
+  const out = execFileSync(python(), ['-c', `
+import sys, json, hashlib, zipfile
+with zipfile.ZipFile(sys.argv[1]) as z:
+    assert z.testzip() is None
+    print(json.dumps({i.filename: hashlib.sha256(z.read(i)).hexdigest() for i in z.infolist()}))
+`, path]);
+  return JSON.parse(out);
+}
+
 /** The engines to run (`BROWSERS=chromium,firefox,webkit`, the default: all). */
 export const ENGINES = (process.env.BROWSERS || 'chromium,firefox,webkit').split(',').map((s) => s.trim()).filter(Boolean);
 /** `REPEAT=N` runs each case N times in the same page (a user with many files, one tab). */
@@ -189,6 +204,14 @@ const PROBE = String.raw`(() => {
     URL.revokeObjectURL(d.href);
     return { name: d.name, digest };
   };
+  // A small download's bytes, as base64 (to check it with other tools).
+  t.bytes = async (i) => {
+    const blob = t.blobs.get(t.downloads[i].href);
+    const b = new Uint8Array(await blob.arrayBuffer());
+    let s = '';
+    for (let at = 0; at < b.length; at += 0x8000) s += String.fromCharCode(...b.subarray(at, at + 0x8000));
+    return btoa(s);
+  };
   return true;
 })()`;
 
@@ -204,8 +227,9 @@ export async function openPage(engine, { hash = '', removeSavePicker = true, url
   await b.goto(url + hash);
   await b.evaluate(PROBE);
   if (removeSavePicker) {
-    // Headless tests cannot answer the native save dialog: use the download path.
-    await b.evaluate('delete window.showSaveFilePicker');
+    // Headless tests cannot answer the native save and folder dialogs: use the
+    // download paths.
+    await b.evaluate('delete window.showSaveFilePicker; delete window.showDirectoryPicker');
   }
   let added = 0;
   const ctx = {
@@ -265,12 +289,14 @@ export async function openPage(engine, { hash = '', removeSavePicker = true, url
       const s = t.status(n);
       return s && /\b(ok|bad)\b/.test(s.cls) && s.text;
     }, [n], { timeout, what: `card ${n}'s outcome` }),
-    /** Does `action` and returns the download it caused: `{ name, digest }`. */
-    async download(action, timeout = 60000) {
+    /** Does `action` and returns the download it caused: `{ name, digest }` (and
+     * `bytes`, a Buffer, with `{ bytes: true }`: small files only). */
+    async download(action, { timeout = 60000, bytes = false } = {}) {
       const before = await ctx.run((t) => t.downloads.length);
       await action();
       await ctx.waitFor((t, n) => t.downloads.length > n, [before], { timeout, what: 'a download' });
-      return ctx.run((t, i) => t.download(i), before);
+      const raw = bytes ? Buffer.from(await ctx.run((t, i) => t.bytes(i), before), 'base64') : null;
+      return { ...(await ctx.run((t, i) => t.download(i), before)), ...(raw ? { bytes: raw } : {}) };
     },
     /** Peak RSS of the engine's content processes while `action` runs. */
     async peakMemory(action) {
