@@ -224,12 +224,17 @@ const PROBE = String.raw`(() => {
 export async function openPage(engine, { hash = '', removeSavePicker = true, url = PAGE_URL } = {}) {
   const { launch } = await import(`./engines/${engine}.mjs`);
   const b = await launch();
-  await b.goto(url + hash);
-  await b.evaluate(PROBE);
-  if (removeSavePicker) {
-    // Headless tests cannot answer the native save and folder dialogs: use the
-    // download paths.
-    await b.evaluate('delete window.showSaveFilePicker; delete window.showDirectoryPicker');
+  try {
+    await b.goto(url + hash);
+    await b.evaluate(PROBE);
+    if (removeSavePicker) {
+      // Headless tests cannot answer the native save and folder dialogs: use the
+      // download paths.
+      await b.evaluate('(delete window.showSaveFilePicker, delete window.showDirectoryPicker)');
+    }
+  } catch (e) {
+    await b.close(); // Else the open browser keeps the test process alive.
+    throw e;
   }
   let added = 0;
   const ctx = {
@@ -315,6 +320,7 @@ export async function openPage(engine, { hash = '', removeSavePicker = true, url
  * that the page asked for nothing and nothing failed.
  */
 export async function finish(ctx, { errors = true, ignore = null } = {}) {
+  if (!ctx) return; // The suite's set-up failed (and said why).
   let requests;
   let failures;
   try {
