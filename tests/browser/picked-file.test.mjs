@@ -40,7 +40,14 @@ FileSystemWritableFileStream.prototype.write = function () {
 };`;
       const worker = new Worker(URL.createObjectURL(new Blob([src], { type: 'text/javascript' })));
       const ask = (m, transfer) => new Promise((resolve) => {
-        worker.onmessage = (e) => { if (e.data.op !== 'progress') resolve(e.data); };
+        worker.onmessage = async (e) => {
+          const r = e.data;
+          if (r.op === 'read') {
+            // As the page does: the worker asks for the file's bytes.
+            const data = await r.file.slice(r.start, r.end).arrayBuffer();
+            worker.postMessage({ op: 'bytes', req: r.req, data }, [data]);
+          } else if (r.op !== 'progress' && r.op !== 'started') resolve(r);
+        };
         worker.postMessage(m, transfer || []);
       });
       const password = new TextEncoder().encode('pw').buffer;
