@@ -242,7 +242,7 @@ fn uploads_reads_and_verifies_against_a_real_s3_server() {
         .expect(0);
     // About the entry's size: the entry, the directory (~0.6 MB here) and at most one 1 MiB window more.
     let (_, received) = stats(&r.stderr);
-    assert!(received >= 6 << 20 && received < (6 << 20) + (2 << 20), "extract received {received} bytes");
+    assert!((6 << 20..(6 << 20) + (2 << 20)).contains(&received), "extract received {received} bytes");
     assert!(std::fs::read(out.join("t/big.bin")).unwrap() == big);
 
     // archive from a source bucket (another identity's), in parts, straight into the backup bucket.
