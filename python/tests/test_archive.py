@@ -73,15 +73,26 @@ def test_backupcrypt_extract_restores_it(tmp):
 
 
 MEMORY_CHILD = r"""
-import json, resource, sys, tracemalloc
+import json, sys, tracemalloc
 import backupcrypt
 
 def peak_rss():
+    if sys.platform == "win32":
+        import ctypes
+        from ctypes import wintypes
+        class Counters(ctypes.Structure):
+            _fields_ = [("cb", wintypes.DWORD), ("faults", wintypes.DWORD)] + [(f, ctypes.c_size_t) for f in (
+                "peak", "ws", "qpp", "qp", "qpn", "qn", "pf", "ppf")]
+        c = Counters()
+        c.cb = ctypes.sizeof(c)
+        ctypes.windll.kernel32.K32GetProcessMemoryInfo(ctypes.windll.kernel32.GetCurrentProcess(), ctypes.byref(c), c.cb)
+        return c.peak
     # VmHWM: ru_maxrss would carry over the parent's peak across fork + exec on Linux.
     try:
         with open("/proc/self/status") as f:
             return next(int(l.split()[1]) * 1024 for l in f if l.startswith("VmHWM:"))
     except OSError:
+        import resource
         r = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         return r if sys.platform == "darwin" else r * 1024
 
