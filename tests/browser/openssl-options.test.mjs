@@ -136,6 +136,9 @@ test('an AES Crypt key file (UTF-16LE with a byte-order mark) opens the file ins
   const key = join(dir, 'backup.key');
   writeFileSync(key, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]));
   const c = await add(enc);
+  // AES Crypt records its options: none are offered.
+  await c.locator('.status', { hasText: 'Ready' }).waitFor();
+  assert.equal(await c.locator('details.openssl-options').isVisible(), false);
   await c.getByLabel('or a key file').setInputFiles(key);
   assert.ok(await c.getByLabel(/^Password for/).isDisabled());
   await c.getByRole('button', { name: 'Decrypt' }).click();
