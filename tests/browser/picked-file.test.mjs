@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { readFileSync } from 'node:fs';
-import { workdir, opensslEncrypt, sqlDump, PAGE, openPage } from './lib.mjs';
+import { workdir, opensslEncrypt, sqlDump, PAGE, openPage } from './playwright-lib.mjs';
 
 const dir = workdir();
 const enc = opensslEncrypt(dir, 'dump.sql.enc', sqlDump(3 * 1024 * 1024 + 3), 'pw');
