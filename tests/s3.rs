@@ -2,6 +2,10 @@
 //! bucket set up as in production (docs/bucket/: Object Lock COMPLIANCE, lifecycle)
 //! and its three identities: the uploader may only PutObject, the reader may list
 //! and get, the admin checks what the others left behind (every object version).
+//!
+//! Linux only: the server (tests/s3/seaweedfs.sh: SeaweedFS from PyPI, bash, setsid) is set up by
+//! tests/all.sh; the native macOS/Windows jobs of ci.yml run the other tests.
+#![cfg(target_os = "linux")]
 
 mod cli_support;
 

@@ -60,14 +60,14 @@ pub struct EncryptArgs {
     /// OpenSSL: base64 armour (`-a`).
     #[arg(short = 'a', long)]
     pub base64: bool,
-    #[command(flatten)]
-    pub password: PasswordArgs,
-    #[command(flatten)]
-    pub openssl: OpenSslArgs,
     /// Run COMMAND and encrypt its standard output; the output is made (the file
     /// named, the S3 upload completed) only if COMMAND exits 0.
     #[arg(last = true, value_name = "COMMAND", conflicts_with_all = ["input", "infile"])]
     pub command: Vec<std::ffi::OsString>,
+    #[command(flatten)]
+    pub password: PasswordArgs,
+    #[command(flatten)]
+    pub openssl: OpenSslArgs,
 }
 
 impl EncryptArgs {

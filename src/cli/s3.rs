@@ -13,20 +13,21 @@ use super::exit::{self, Exit, Failure};
 
 /// S3 options every subcommand takes.
 #[derive(clap::Args, Debug, Clone, Default)]
+#[command(next_help_heading = "S3 (for s3://bucket/key names; credentials as the AWS CLI finds them)")]
 pub struct S3Args {
-    /// S3: the AWS CLI profile (shared credentials/config files) for s3:// names.
+    /// The AWS CLI profile (shared credentials/config files) for s3:// names.
     #[arg(long, global = true, value_name = "NAME")]
     pub profile: Option<String>,
-    /// S3: an S3-compatible endpoint (default: AWS_ENDPOINT_URL, the profile's endpoint_url, else AWS).
+    /// An S3-compatible endpoint (default: AWS_ENDPOINT_URL, the profile's endpoint_url, else AWS).
     #[arg(long, global = true, value_name = "URL")]
     pub endpoint_url: Option<String>,
-    /// S3: read this version of an s3:// object (default: the latest).
+    /// Read this version of an s3:// object (default: the latest).
     #[arg(long, global = true, value_name = "ID")]
     pub version_id: Option<String>,
-    /// S3, `archive` only: the profile for the source s3:// prefix (default: --profile).
+    /// `archive`: the profile for the source s3:// prefix (default: --profile).
     #[arg(long, global = true, value_name = "NAME")]
     pub source_profile: Option<String>,
-    /// S3, `archive` only: the endpoint for the source s3:// prefix (default: --endpoint-url).
+    /// `archive`: the endpoint for the source s3:// prefix (default: --endpoint-url).
     #[arg(long, global = true, value_name = "URL")]
     pub source_endpoint_url: Option<String>,
 }

@@ -208,7 +208,8 @@ step_script "$ROOT/.github/workflows/backup-files.yml" backup >"$WORK/backup-fil
 ARGV_LOG=$WORK/argv.log
 : >"$ARGV_LOG"
 admin_aws s3api create-bucket --bucket app >/dev/null
-admin_aws s3 cp --recursive --only-show-errors "$TREE" s3://app/uploads/
+# Not many/ (300 small files): the AWS CLI would spend minutes putting them in.
+admin_aws s3 cp --recursive --only-show-errors --exclude 'many/*' "$TREE" s3://app/uploads/
 SPACE=staging BUCKET=backups SOURCE=s3://app/uploads PART_SIZE_MIB=1 FORMAT=aescrypt S3_ENDPOINT_URL=$S3_ENDPOINT
 SOURCE_AWS_ACCESS_KEY_ID=$S3_ADMIN_KEY SOURCE_AWS_SECRET_ACCESS_KEY=$S3_ADMIN_SECRET SOURCE_AWS_REGION='' SOURCE_S3_ENDPOINT_URL=''
 run_step "$WORK/backup-files.sh" >"$WORK/step.out" 2>&1 || { cat "$WORK/step.out" >&2; fail "the backup-files step failed"; }
@@ -240,12 +241,14 @@ for o in "${objects[@]}"; do
 done
 unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_ENDPOINT_URL
 phase_end
-diff -r "$TREE" "$WORK/restored" || fail "the parts together do not restore the tree"
+diff -r --exclude=many "$TREE" "$WORK/restored" || fail "the parts together do not restore the tree"
+[[ ! -e $WORK/restored/many ]] || fail "many/ was not in the source"
 pass "backup-files.yml: verify s3://…/ passes every part; all parts extracted from the bucket give the tree back exactly"
 
-# A run that fails after writing parts (an unsafe key at the end of the source: refused by the ZIP
-# writer) must fail and leave none of them: the parts are completed only all together.
-admin_aws s3 cp --only-show-errors "$TREE/README.txt" 's3://app/uploads/zzz/..\..\evil'
+# A run that fails after writing parts (a key that is unsafe as a path at the end of the source,
+# a drive letter: refused by the ZIP writer) must fail and leave none of them: the parts are
+# completed only all together.
+admin_aws s3 cp --only-show-errors "$TREE/README.txt" 's3://app/uploads/z:evil'
 : >"$ARGV_LOG"
 if run_step "$WORK/backup-files.sh" >"$WORK/step.out" 2>&1; then
   cat "$WORK/step.out" >&2

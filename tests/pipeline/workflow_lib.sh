@@ -46,8 +46,8 @@ run_step() { # SCRIPT [IDENTITY: uploader (default) or reader] — with GitHub's
   : >"$runner/output"
   : >"$runner/summary"
   local key=S3_${who^^}_KEY secret=S3_${who^^}_SECRET
-  local pg=(-u PGHOST -u PGPORT -u PGUSER)
   # The drill's step names its server in its env: block; DRILL_PG* stand for it here.
+  local pg=()
   [[ -z ${DRILL_PGHOST:-} ]] || pg=(PGHOST="$DRILL_PGHOST" PGPORT="${DRILL_PGPORT:?}" PGUSER="${DRILL_PGUSER:?}" PGPASSWORD=drill)
   (
     # Only what the workflow gives the step: not the test's PGHOST/PGPORT/PGUSER, and no AWS
@@ -55,8 +55,8 @@ run_step() { # SCRIPT [IDENTITY: uploader (default) or reader] — with GitHub's
     export ARGV_LOG BACKUP_KEY SPACE BUCKET S3_ENDPOINT_URL PG_DUMP_DIE_AFTER
     export DATABASE_URL PG_DUMP_OPTIONS SOURCE PART_SIZE_MIB FORMAT DATABASE_MAX_AGE_HOURS FILES_MAX_AGE_HOURS
     export SOURCE_AWS_ACCESS_KEY_ID SOURCE_AWS_SECRET_ACCESS_KEY SOURCE_AWS_REGION SOURCE_S3_ENDPOINT_URL
-    env "${pg[@]}" -u AWS_PROFILE -u AWS_SHARED_CREDENTIALS_FILE -u AWS_CONFIG_FILE -u AWS_ENDPOINT_URL \
-      PATH="$SHIMS:$PATH" RUNNER_TEMP="$runner/temp" GITHUB_OUTPUT="$runner/output" GITHUB_STEP_SUMMARY="$runner/summary" \
+    env -u PGHOST -u PGPORT -u PGUSER -u AWS_PROFILE -u AWS_SHARED_CREDENTIALS_FILE -u AWS_CONFIG_FILE -u AWS_ENDPOINT_URL \
+      "${pg[@]}" PATH="$SHIMS:$PATH" RUNNER_TEMP="$runner/temp" GITHUB_OUTPUT="$runner/output" GITHUB_STEP_SUMMARY="$runner/summary" \
       AWS_ACCESS_KEY_ID="${!key}" AWS_SECRET_ACCESS_KEY="${!secret}" AWS_DEFAULT_REGION=us-east-1 \
       bash --noprofile --norc -eo pipefail "$1"
   )
