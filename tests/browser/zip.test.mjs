@@ -43,7 +43,7 @@ eachEngine((engine, test) => {
 
     await ctx.fill(n, 'pw');
     await ctx.click(n, 'List ZIP contents');
-    await ctx.waitFor((t, n) => t.card(n).querySelector('.zip tbody tr'), [n], { what: 'the entries' });
+    await ctx.waitFor((t, n) => t.card(n).querySelector('.zip tbody tr'), [n], { timeout: 90000, what: 'the entries' });
     assert.equal(await rows(), 4);
     assert.match((await ctx.status(n)).text, /4 entries listed without decrypting the whole file/);
     const text = await ctx.text(n, '.zip tbody');
