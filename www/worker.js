@@ -187,6 +187,7 @@ class Fetched {
       }
       const from = at - i * PIECE;
       const n = Math.min(end - at, piece.length - from);
+      if (!(n > 0)) throw changed(); // Never loop: a piece shorter than the file said.
       out.set(piece.subarray(from, from + n), at - start);
       at += n;
     }
