@@ -40,6 +40,7 @@ extern crate std;
 pub mod aescrypt;
 mod base64;
 mod block;
+pub mod content;
 mod decryptor;
 mod error;
 pub mod inspect;
@@ -54,7 +55,6 @@ pub mod seekable;
 pub mod testing;
 #[cfg(feature = "wasm")]
 pub mod wasm;
-#[cfg(feature = "zip")]
 pub mod zip;
 
 pub use decryptor::{DecryptOptions, Decryptor, Format};

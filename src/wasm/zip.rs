@@ -65,7 +65,8 @@ fn zip_error(e: zip::Error) -> JsValue {
         zip::Error::Decrypt(e) => return js_error(&e),
         zip::Error::Io(e) => return js_error(&Error::from(e)),
         zip::Error::NotZip => ("NotZip", format!("{}", zip::Error::NotZip)),
-        e @ zip::Error::Damaged(_) => ("Corrupt", format!("{e}")),
+        e if e.is_damaged() => ("Corrupt", format!("{e}")),
+        e @ zip::Error::LimitExceeded { .. } => ("Unsafe", format!("{e}")),
         e => ("Unsupported", format!("{e}")),
     };
     let err = js_sys::Error::new(&message);
@@ -134,24 +135,16 @@ impl ZipBrowser {
 
     /// The entries: `{index, name, size, compressedSize, modified, kind, method,
     /// safeName, unsafe, preview}`. `safeName` is the last component of the
-    /// checked path (what a download may be called); `unsafe` says why a name was
-    /// refused as a path (it is then only shown).
+    /// checked path (what a download may be called); `unsafe` says why the entry
+    /// is refused ([`Archive::verdicts`], the same answer as `ls` and `extract`).
     pub fn entries(&self) -> js_sys::Array {
-        let overlapping = self.archive.overlapping();
-        let mut seen = alloc::collections::BTreeSet::new();
+        let verdicts = self.archive.verdicts(&Limits::default());
         let list = js_sys::Array::new();
-        for (index, e) in self.archive.entries().iter().enumerate() {
-            let checked = sanitize(&e.name);
-            let mut problem = checked.as_ref().err().map(|u| format!("{u}"));
-            if let Ok(path) = &checked {
-                if !seen.insert(path.as_str().to_lowercase()) {
-                    problem = Some(String::from("duplicate name"));
-                }
-            }
-            if overlapping.contains(&index) {
-                problem = Some(String::from("overlaps another entry (zip bomb?)"));
-            }
-            let safe_name = checked.as_ref().ok().and_then(|p| p.components().last().map(String::from));
+        for (index, (e, verdict)) in self.archive.entries().iter().zip(&verdicts).enumerate() {
+            let problem = verdict.refusal().map(|r| format!("{r}"));
+            // A download's name: the checked path's last component, even for a
+            // refused entry whose name itself is fine (the page shows why).
+            let safe_name = sanitize(&e.name).ok().and_then(|p| p.components().last().map(String::from));
             let kind = match e.kind {
                 EntryKind::File => "file",
                 EntryKind::Directory => "directory",
