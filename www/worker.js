@@ -50,34 +50,59 @@ onmessage = async (ev) => {
       case 'zip-get': return post(zipGet(m), []);
       case 'zip-preview': return post({ op: 'zip-preview', id: m.id, index: m.index, text: zip(m.id).preview(m.index, 64 * 1024) });
       case 'zip-verify': return post({ op: 'zip-verified', id: m.id, integrity: zip(m.id).verify() });
+      case 'zip-bundle': return post(await zipBundle(w, m));
+      case 'zip-cancel': { const b = bundles.get(m.id); if (b) b.cancelled = true; return; }
     }
   } catch (e) {
     if (m.op === 'open' || m.op === 'inspect') close(m.id);
-    post({ op: 'error', id: m.id, about: m.op, name: (e && e.name) || 'Error', message: String((e && e.message) || e) });
+    post({
+      op: 'error', id: m.id, about: m.op, name: (e && e.name) || 'Error', message: String((e && e.message) || e),
+      note: (e && e.note) || null,
+    });
   }
 };
 
 function describe(w, file) {
   const head = slice(file, 0, HEAD);
   const tail = slice(file, Math.max(0, file.size - TAIL), file.size);
-  const info = w.inspect(head, file.size, tail);
+  let info;
+  try {
+    info = w.inspect(head, file.size, tail);
+  } catch (e) {
+    // No header: still an OpenSSL file if made with -nosalt or -S, which only the
+    // options chosen on the page can open.
+    if (e.name !== 'NotEncrypted') throw e;
+    info = { notEncrypted: e.message, fileSize: file.size };
+  }
   info.outputName = w.outputName(file.name);
   info.backupDate = w.backupDate(file.name) || null;
   info.zipInside = w.zipInside(file.name);
   return info;
 }
 
+// The password's UTF-8 bytes: as typed, or from a key file (`m.keyFile`), which the
+// library decodes (AES Crypt key files are UTF-16). The caller wipes them.
+function secret(w, m) {
+  const given = new Uint8Array(m.password);
+  if (!m.keyFile) return given;
+  try {
+    return w.keyFilePassword(given);
+  } finally {
+    given.fill(0);
+  }
+}
+
 function open(w, m) {
   const file = m.file;
-  const password = new Uint8Array(m.password);
+  const password = secret(w, m);
   let fast, stream;
   try {
     const head = slice(file, 0, HEAD);
     const tail = slice(file, Math.max(0, file.size - TAIL), file.size);
     if (!m.forceWasm && self.crypto && crypto.subtle) {
-      fast = w.FastDecryptor.open(password, head, tail, file.size);
+      fast = w.FastDecryptor.open(password, head, tail, file.size, m.openssl);
     }
-    if (!fast) stream = new w.StreamDecryptor(password, head, tail, file.size);
+    if (!fast) stream = new w.StreamDecryptor(password, head, tail, file.size, m.openssl);
   } finally {
     // wasm has its own copy, wiped when the decryptor is dropped.
     password.fill(0);
@@ -92,10 +117,10 @@ function open(w, m) {
 const zips = new Map();
 
 function zipOpen(w, m) {
-  const password = new Uint8Array(m.password);
+  const password = secret(w, m);
   let browser;
   try {
-    browser = w.ZipBrowser.open(password, m.file);
+    browser = w.ZipBrowser.open(password, m.file, m.openssl);
   } finally {
     password.fill(0);
   }
@@ -110,6 +135,32 @@ function zipGet(m) {
   // The entry's CRC-32 and size are checked at the end; on failure nothing is offered.
   zip(m.id).extract(m.index, (chunk) => parts.push(new Blob([chunk])));
   return { op: 'zip-entry', id: m.id, index: m.index, blob: new Blob(parts, { type: 'application/octet-stream' }) };
+}
+
+// Chosen entries as one plain ZIP, written by the library as it goes (a Blob made of
+// its pieces); one entry at a time, so that Cancel (between entries) is heard.
+const bundles = new Map();
+async function zipBundle(w, m) {
+  const from = zip(m.id);
+  const job = { cancelled: false };
+  bundles.set(m.id, job);
+  const parts = [];
+  const bundle = new w.ZipBundle((piece) => parts.push(new Blob([piece])));
+  try {
+    let bytes = 0;
+    for (const [done, index] of m.indices.entries()) {
+      if (job.cancelled) throw new Cancelled();
+      bytes += bundle.add(from, index);
+      post({ op: 'zip-progress', id: m.id, done: done + 1, bytes });
+      await yieldToMessages();
+    }
+    if (job.cancelled) throw new Cancelled();
+    bundle.finish();
+    return { op: 'zip-bundled', id: m.id, count: m.indices.length, blob: new Blob(parts, { type: 'application/zip' }) };
+  } finally {
+    bundle.free();
+    bundles.delete(m.id);
+  }
 }
 
 function zip(id) {
@@ -138,10 +189,18 @@ async function sink(handle) {
     return {
       write: (c) => out.write(c),
       close: async () => { await out.close(); return {}; },
+      // Writes went to the browser's temporary copy, which abort discards: the picked
+      // file holds no partial plaintext. The picker may have created it empty: remove
+      // it where the browser can. Returns what happened to it, for the message.
       abort: async () => {
-        await out.abort();
-        // The picker may have created an empty file: do not leave it behind.
-        try { if ((await handle.getFile()).size === 0 && handle.remove) await handle.remove(); } catch (_) { /* best effort */ }
+        try { await out.abort(); } catch (_) { /* already failed: nothing was committed */ }
+        try {
+          if ((await handle.getFile()).size > 0) return `${handle.name} was left as it was before.`;
+          if (handle.remove) { await handle.remove(); return `The empty ${handle.name} was removed.`; }
+          return `${handle.name} was left empty: delete it.`;
+        } catch (_) {
+          return `${handle.name} could not be checked: if it is there, delete it.`;
+        }
       },
     };
   }
@@ -150,7 +209,7 @@ async function sink(handle) {
     // Plaintext comes as Blobs (fast path) or arrays (wasm): parts, never joined here.
     write: (c) => { if (c instanceof Blob) parts.push(c); else if (c.length) parts.push(new Blob([c])); },
     close: async () => ({ blob: new Blob(parts, { type: 'application/octet-stream' }) }),
-    abort: async () => { parts = []; },
+    abort: async () => { parts = []; return null; },
   };
 }
 
@@ -191,7 +250,8 @@ async function run(m) {
       stages: stages.ms || null,
     });
   } catch (e) {
-    await out.abort();
+    const note = await out.abort();
+    if (note && e && typeof e === 'object') e.note = note;
     throw e;
   } finally {
     close(m.id);

@@ -108,18 +108,22 @@ pub fn open(
 ) -> exit::Result<Opened> {
     let nothing = "nothing was read";
     let name = exit::display(path);
-    let mut file = if path.as_os_str() == "-" {
-        spool_stdin()?
+    let remote = super::s3::is_s3(path.as_os_str());
+    let mut file: Box<dyn ZipSource> = if path.as_os_str() == "-" {
+        Box::new(spool_stdin()?)
+    } else if remote {
+        Box::new(super::s3::open_random(path)?)
     } else {
-        File::open(path).map_err(|e| Failure::new(Exit::Failure, format!("cannot open {name}: {e}")))?
+        Box::new(
+            File::open(path).map_err(|e| Failure::new(Exit::Failure, format!("cannot open {name}: {e}")))?,
+        )
     };
     let mut head = Vec::with_capacity(8);
     (&mut file).take(8).read_to_end(&mut head).map_err(|e| exit::from_io(&e, nothing).about_name(&name))?;
     file.rewind().map_err(|e| exit::from_io(&e, nothing))?;
     let openssl_without_header = openssl_args.nosalt || openssl_args.salt.is_some();
     if looks_like_zip(&head) && !openssl_without_header {
-        let archive = Archive::new(Box::new(file) as Box<dyn ZipSource>)
-            .map_err(|e| from_zip(&e, nothing).about_name(&name))?;
+        let archive = Archive::new(file).map_err(|e| from_zip(&e, nothing).about_name(&name))?;
         return Ok(Opened { archive, integrity: None });
     }
     let password = password.read(Prompt::Once)?;
@@ -141,11 +145,15 @@ pub fn open(
                 }
                 prepared.options
             }
-            None => backupcrypt::DecryptOptions { openssl: Some(openssl_args.params()), limits },
+            None => backupcrypt::DecryptOptions { openssl: Some(openssl_args.params()?), limits },
         }
     };
     let mut reader = SeekableDecryptor::new(file, &password, &options)
         .map_err(|e| exit::from_error(&e, nothing).about_name(&name))?;
+    if remote {
+        // One ranged GET per MiB: the central directory and an entry's data come in few requests.
+        reader = reader.with_window(1 << 20);
+    }
     let mut integrity = Integrity::Unchecked;
     if verify {
         integrity = reader.verify().map_err(|e| exit::from_error(&e, nothing).about_name(&name))?;

@@ -8,7 +8,7 @@
 //! (standard input) the end is not known yet, so only the first block's content
 //! decides, and the full decryption checks the padding afterwards.
 
-use backupcrypt::openssl::{self, Armour, Cipher, Content, KeyDerivation, Params, Salt};
+use backupcrypt::openssl::{self, Choices, Cipher, Content, Params};
 use backupcrypt::{Error, Md, Password};
 use clap::Args;
 
@@ -23,10 +23,10 @@ use super::input::Input;
 pub struct OpenSslArgs {
     /// Cipher: aes-128-cbc, aes-192-cbc, aes-256-cbc, aes-128-ctr, aes-192-ctr, aes-256-ctr
     /// [default: aes-256-cbc]
-    #[arg(long, value_name = "CIPHER", value_parser = parse_cipher)]
+    #[arg(long, value_name = "CIPHER", value_parser = Choices::parse_cipher)]
     pub cipher: Option<Cipher>,
     /// Digest of the key derivation: md5, sha1, sha256, sha512 [default: sha256]
-    #[arg(long, value_name = "DIGEST", value_parser = parse_md)]
+    #[arg(long, value_name = "DIGEST", value_parser = Choices::parse_md)]
     pub md: Option<Md>,
     /// PBKDF2 iterations (`-iter`) [default: 10000]
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
@@ -38,61 +38,34 @@ pub struct OpenSslArgs {
     #[arg(long, conflicts_with = "salt")]
     pub nosalt: bool,
     /// This salt, 16 hex digits (`-S`); OpenSSL 3 then writes no header
-    #[arg(long, value_name = "HEX", value_parser = parse_salt)]
+    #[arg(long, value_name = "HEX", value_parser = Choices::parse_salt)]
     pub salt: Option<[u8; 8]>,
 }
 
-fn parse_cipher(s: &str) -> Result<Cipher, String> {
-    Cipher::from_name(s).ok_or_else(|| {
-        let names: Vec<&str> = Cipher::ALL.iter().map(|c| c.name()).collect();
-        format!("unknown cipher (known: {})", names.join(", "))
-    })
-}
-
-fn parse_md(s: &str) -> Result<Md, String> {
-    Md::from_name(s).ok_or_else(|| "unknown digest (known: md5, sha1, sha256, sha512)".into())
-}
-
-fn parse_salt(s: &str) -> Result<[u8; 8], String> {
-    let s = s.trim();
-    if s.len() != 16 || !s.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return Err("the salt must be 16 hex digits (8 bytes)".into());
-    }
-    let mut salt = [0u8; 8];
-    for (i, byte) in salt.iter_mut().enumerate() {
-        *byte = u8::from_str_radix(&s[2 * i..2 * i + 2], 16).map_err(|e| e.to_string())?;
-    }
-    Ok(salt)
-}
-
 impl OpenSslArgs {
+    /// The choices as the library takes them.
+    pub fn choices(&self) -> Choices {
+        Choices {
+            cipher: self.cipher,
+            md: self.md,
+            iter: self.iter,
+            legacy_kdf: self.legacy_kdf,
+            nosalt: self.nosalt,
+            salt: self.salt,
+        }
+    }
+
     /// True if any option was given (then no preset detection happens).
     pub fn is_given(&self) -> bool {
-        self.cipher.is_some()
-            || self.md.is_some()
-            || self.iter.is_some()
-            || self.legacy_kdf
-            || self.nosalt
-            || self.salt.is_some()
+        self.choices().is_given()
     }
 
     /// The parameters these options describe, OpenSSL's defaults filling the rest.
-    pub fn params(&self) -> Params {
-        let base = Params::default();
-        let kdf = if self.legacy_kdf {
-            KeyDerivation::Legacy { md: self.md.unwrap_or(Md::Sha256) }
-        } else {
-            KeyDerivation::Pbkdf2 {
-                md: self.md.unwrap_or(Md::Sha256),
-                iterations: self.iter.unwrap_or(openssl::DEFAULT_ITERATIONS),
-            }
-        };
-        let salt = match (self.nosalt, self.salt) {
-            (true, _) => Salt::None,
-            (false, Some(s)) => Salt::Explicit(s),
-            (false, None) => Salt::Header,
-        };
-        Params { cipher: self.cipher.unwrap_or(base.cipher), kdf, salt, armour: Armour::Auto }
+    ///
+    /// # Errors
+    /// Exit 2 for options that contradict each other.
+    pub fn params(&self) -> exit::Result<Params> {
+        self.choices().params().map_err(Failure::usage)
     }
 }
 
@@ -174,7 +147,7 @@ pub const HEAD: usize = 4096;
 /// Exit 3 when the input is a regular file and no preset gives valid padding.
 pub fn detect(input: &mut Input, password: &Password, args: &OpenSslArgs) -> exit::Result<Detected> {
     if args.is_given() {
-        return Ok(Detected { params: args.params(), choice: Choice::Given });
+        return Ok(Detected { params: args.params()?, choice: Choice::Given });
     }
     let presets = Params::presets();
     let head = input.head(HEAD)?.to_vec();
@@ -256,23 +229,4 @@ fn trial_decrypt(
     };
     zeroize::Zeroize::zeroize(&mut out);
     Some((padding, content))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn salt_is_sixteen_hex_digits() {
-        assert_eq!(parse_salt("0011223344556677"), Ok([0, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77]));
-        assert!(parse_salt("001122334455667").is_err());
-        assert!(parse_salt("001122334455667g").is_err());
-    }
-
-    #[test]
-    fn no_options_mean_openssl_defaults() {
-        assert_eq!(OpenSslArgs::default().params(), Params::default());
-        let legacy = OpenSslArgs { legacy_kdf: true, md: Some(Md::Md5), ..Default::default() };
-        assert_eq!(legacy.params().kdf, KeyDerivation::Legacy { md: Md::Md5 });
-    }
 }

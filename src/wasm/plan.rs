@@ -4,7 +4,7 @@ use alloc::string::String;
 use zeroize::Zeroizing;
 
 use crate::aescrypt::{self, Header, HeaderParser};
-use crate::openssl::{self, Content, KeyMaterial, Params};
+use crate::openssl::{self, Content, KeyMaterial, Params, Salt};
 use crate::{DecryptOptions, Error, Integrity, Limits, Password, PasswordCheck, Result};
 
 /// What [`plan`] found out with the password, before any bulk work.
@@ -22,9 +22,19 @@ pub(crate) enum Plan {
 /// reading the whole file: AES Crypt's header HMAC, or OpenSSL's last-block padding
 /// (trying the option sets of [`Params::presets`]).
 ///
-/// `head` is the first 64 KiB (or the whole file), `tail` the last 64 bytes.
-pub(crate) fn plan(password: &Password, head: &[u8], tail: &[u8], len: u64) -> Result<Plan> {
-    if head.starts_with(aescrypt::MAGIC) {
+/// `head` is the first 64 KiB (or the whole file), `tail` the last 64 bytes. `given`:
+/// the OpenSSL options the user chose (then only those are tried).
+pub(crate) fn plan(
+    password: &Password,
+    head: &[u8],
+    tail: &[u8],
+    len: u64,
+    given: Option<Params>,
+) -> Result<Plan> {
+    // Without a header to skip (`-nosalt`, `-S`) the file is OpenSSL whatever it
+    // starts with, as for the CLI and the core's decryptor.
+    let headerless = given.is_some_and(|p| p.salt != Salt::Header);
+    if head.starts_with(aescrypt::MAGIC) && !headerless {
         let mut parser = HeaderParser::default();
         parser.push(head)?;
         let Some(header) = parser.into_header() else {
@@ -44,7 +54,12 @@ pub(crate) fn plan(password: &Password, head: &[u8], tail: &[u8], len: u64) -> R
     }
     // Base64 armour (possibly after whitespace, as openssl accepts) only streams.
     if crate::inspect::inspect(head, Some(len), tail).is_ok_and(|info| info.base64) {
-        return Ok(Plan::Stream(DecryptOptions::default()));
+        return Ok(Plan::Stream(DecryptOptions { openssl: given, ..Default::default() }));
+    }
+    // Headerless and CTR files go through the core's streaming decryptor, which
+    // handles every option; the split path is for salted CBC.
+    if let Some(params) = given.filter(|p| headerless || !p.cipher.is_cbc()) {
+        return Ok(Plan::Stream(DecryptOptions { openssl: Some(params), ..Default::default() }));
     }
     if !head.starts_with(openssl::MAGIC) {
         return Err(if head.len() < 8 && openssl::MAGIC.starts_with(head) && !head.is_empty() {
@@ -54,7 +69,8 @@ pub(crate) fn plan(password: &Password, head: &[u8], tail: &[u8], len: u64) -> R
         });
     }
     let mut padded = None;
-    for params in Params::presets() {
+    let candidates = given.map_or_else(|| Params::presets().to_vec(), |p| alloc::vec![p]);
+    for params in candidates {
         let probe = openssl::probe(password, &params, head, tail, len)?;
         if probe.is_convincing() {
             padded = Some((params, probe.content));

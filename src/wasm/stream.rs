@@ -6,7 +6,7 @@ use alloc::vec::Vec;
 use wasm_bindgen::prelude::*;
 
 use super::plan::{Plan, integrity_text, plan};
-use super::{js_error, password};
+use super::{js_error, openssl_params, password};
 use crate::openssl::{Content, looks_like_plaintext};
 use crate::{DecryptOptions, Decryptor, Error};
 
@@ -25,16 +25,18 @@ pub struct StreamDecryptor {
 #[wasm_bindgen]
 impl StreamDecryptor {
     /// Checks the password as early as the format allows (as [`super::FastDecryptor::open`])
-    /// and prepares to decrypt the file from its first byte.
+    /// and prepares to decrypt the file from its first byte; `openssl` as there.
     #[wasm_bindgen(constructor)]
     pub fn new(
         password_utf8: Vec<u8>,
         head: &[u8],
         tail: &[u8],
         file_len: f64,
+        openssl: JsValue,
     ) -> Result<StreamDecryptor, JsValue> {
         let password = password(password_utf8);
-        let options = match plan(&password, head, tail, file_len as u64).map_err(|e| js_error(&e))? {
+        let given = openssl_params(&openssl)?;
+        let options = match plan(&password, head, tail, file_len as u64, given).map_err(|e| js_error(&e))? {
             Plan::Stream(options) => options,
             Plan::AesCrypt { .. } => DecryptOptions::default(),
             Plan::OpenSsl { params, .. } => DecryptOptions { openssl: Some(params), ..Default::default() },

@@ -13,6 +13,7 @@ pub(super) const EOCD_SIG: &[u8; 4] = b"PK\x05\x06";
 const EOCD64_SIG: &[u8; 4] = b"PK\x06\x06";
 const LOCATOR_SIG: &[u8; 4] = b"PK\x06\x07";
 /// A local header's signature: how every ZIP with entries starts.
+#[cfg(feature = "zip")]
 pub(super) const LOCAL_SIG: &[u8; 4] = b"PK\x03\x04";
 /// A central-directory record's signature.
 pub(super) const CENTRAL_SIG: &[u8; 4] = b"PK\x01\x02";

@@ -83,7 +83,7 @@ pub use extract::{ExtractOptions, ExtractReport, extract};
 #[cfg(feature = "zip")]
 pub use verdict::{EntryVerdict, Refusal};
 #[cfg(feature = "zip")]
-pub use write::{ArchiveOptions, ArchiveReport, Compression, ZipWriter, archive_paths};
+pub use write::{ArchiveOptions, ArchiveReport, Compression, FileEntry, ZipWriter, archive_paths};
 
 /// Shell-style pattern match for choosing entries: `*` matches any run of
 /// characters (`/` included), `?` any one character; everything else literally.

@@ -138,8 +138,9 @@ export async function openPage({ hash = '', removeSavePicker = true, url = PAGE_
     });
   });
   if (removeSavePicker) {
-    // Headless tests cannot answer the native save dialog: use the download path.
-    await page.addInitScript(() => { delete window.showSaveFilePicker; });
+    // Headless tests cannot answer the native save and folder dialogs: use the
+    // download paths.
+    await page.addInitScript(() => { delete window.showSaveFilePicker; delete window.showDirectoryPicker; });
   }
   await page.goto(url + hash);
   loaded = true;
@@ -147,6 +148,21 @@ export async function openPage({ hash = '', removeSavePicker = true, url = PAGE_
     page, context, requests, errors, profile,
     async close() { await context.close(); rmSync(profile, { recursive: true, force: true }); },
   };
+}
+
+/**
+ * Reads a ZIP file with Python's zipfile (every CRC checked by `testzip`) and
+ * Info-ZIP (`unzip -t`): its entry names, each with its data's SHA-256.
+ */
+export function readZip(path) {
+  execFileSync('unzip', ['-tq', path]);
+  const out = execFileSync(python(), ['-c', `
+import sys, json, hashlib, zipfile
+with zipfile.ZipFile(sys.argv[1]) as z:
+    assert z.testzip() is None
+    print(json.dumps({i.filename: hashlib.sha256(z.read(i)).hexdigest() for i in z.infolist()}))
+`, path]);
+  return JSON.parse(out);
 }
 
 /** The card of the n-th added file (0-based). */

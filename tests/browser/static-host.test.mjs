@@ -77,7 +77,9 @@ test('File System Access: the plaintext streams into the picked file', async () 
 });
 
 test('File System Access: a damaged file leaves nothing at the destination', async () => {
-  assert.match(await run(1, damaged), /^The file is damaged/);
+  const status = await run(1, damaged);
+  assert.match(status, /^The file is damaged/);
+  assert.match(status, /The empty files\.zip\.encrypted\.damaged\.decrypted was removed\.$/, 'and says so');
   assert.equal(await ctx.page.evaluate(() => window.picked), 'files.zip.encrypted.damaged.decrypted');
   assert.equal(await opfs('files.zip.encrypted.damaged.decrypted'), 'NotFoundError');
 });
