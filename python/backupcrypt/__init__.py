@@ -324,7 +324,7 @@ class ArchiveWriter:
     """Write an encrypted ZIP archive, one file at a time, to any writable binary file object.
 
     The ZIP is streamed straight into the encryption (AES Crypt v2 by default:
-    what pyAesCrypt reads) and out to ``out``, in bounded memory (about 8 MiB
+    what pyAesCrypt reads) and out to ``out``, in bounded memory (about 10 MiB
     whatever the sizes), with the GIL released while it encrypts. Entries are
     stored (backups hold compressed files) unless ``deflate=True``; ZIP64 is
     used for entries that need it and when there are more than 65,535.
@@ -338,7 +338,8 @@ class ArchiveWriter:
     Leaving the ``with`` block by an exception does **not** finish the archive:
     the output is then incomplete and will not decrypt (an upload reading it
     should be aborted, see ``python/examples/files_job.py``). Entry names are
-    checked: absolute paths, ``..`` and drive letters raise :class:`UnsafeArchive`.
+    checked: absolute paths, ``..`` and drive letters raise :class:`UnsafeArchive`
+    before anything is written, and the archive stays usable.
     """
 
     def __init__(self, out: IO[bytes], password: Password, *, format: str = "aescrypt") -> None:

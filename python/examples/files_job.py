@@ -7,7 +7,8 @@ the bucket: nothing is held whole, and the encryption runs with the GIL released
 If anything fails (listing, reading an object, the upload), the upload is
 aborted: no partial backup object is left in the bucket.
 
-    python files_job.py --source s3://app-files --dest s3://backups/files/2026-12-01.zip.aes
+    python files_job.py --source s3://app-files --dest s3://backups/files/2026-12-01.zip.aes \
+        [--source-profile app --dest-profile uploader]
     python files_job.py --source ./folder --dest ./files.zip.aes        # local, for a dry run
 
 The password comes from $BACKUPCRYPT_PASSWORD (never from the command line).
@@ -86,23 +87,29 @@ class Pipe:
         self._cancelled = False
 
     # writer side
-    def write(self, b) -> int:
-        data = bytes(b)
-        while True:
-            if self._cancelled:
-                raise IOError("the upload stopped")
+    def _put(self, item: object) -> None:
+        while not self._cancelled:
             try:
-                self._q.put(data, timeout=0.1)
-                return len(data)
+                self._q.put(item, timeout=0.1)
+                return
             except queue.Full:
                 pass
+        raise IOError("the upload stopped")
+
+    def write(self, b) -> int:
+        data = bytes(b)
+        self._put(data)
+        return len(data)
+
+    def close_writer(self, error: Optional[BaseException] = None) -> None:
+        try:
+            self._put(error if error is not None else self._END)
+        except IOError:
+            pass  # nobody reads any more
 
     def cancel(self) -> None:
         """The reader gave up: the writer's next write raises."""
         self._cancelled = True
-
-    def close_writer(self, error: Optional[BaseException] = None) -> None:
-        self._q.put(error if error is not None else self._END)
 
     # reader side (boto3)
     def read(self, n: int = -1) -> bytes:
@@ -163,12 +170,15 @@ def upload_archive(source, client, bucket: str, key: str, password: str, log=pri
     try:
         # Two parts in flight of 8 MiB: memory stays bounded.
         client.upload_fileobj(pipe, bucket, key, Config=TransferConfig(multipart_chunksize=8 << 20, max_concurrency=2))
-    finally:
-        # If the upload failed first, the writer stops at its next write.
+    except BaseException:
+        # The upload failed or was aborted: stop the writer (its next write raises)
+        # and report the writer's own error if that is what stopped the upload.
         pipe.cancel()
         writer.join()
-    if "error" in result:
-        raise result["error"]
+        if "error" in result:
+            raise result["error"] from None
+        raise
+    writer.join()
     log(f"uploaded s3://{bucket}/{key}")
     return result["counts"]
 
@@ -177,23 +187,26 @@ def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--source", required=True, help="s3://bucket[/prefix] or a local folder")
     p.add_argument("--dest", required=True, help="s3://bucket/key or a local file")
+    p.add_argument("--source-profile", help="AWS profile that reads the source bucket")
+    p.add_argument("--dest-profile", help="AWS profile that uploads (s3:PutObject is all it needs)")
     args = p.parse_args(argv)
     password = os.environ.get("BACKUPCRYPT_PASSWORD")
     if password is None:
         p.error("set BACKUPCRYPT_PASSWORD")
-    client = None
-    if args.source.startswith("s3://") or args.dest.startswith("s3://"):
+
+    def s3(profile):
         import boto3
 
-        client = boto3.client("s3")
+        return boto3.Session(profile_name=profile).client("s3")
+
     if args.source.startswith("s3://"):
         bucket, _, prefix = args.source[5:].partition("/")
-        source = BucketSource(client, bucket, prefix)
+        source = BucketSource(s3(args.source_profile), bucket, prefix)
     else:
         source = FolderSource(args.source)
     if args.dest.startswith("s3://"):
         bucket, _, key = args.dest[5:].partition("/")
-        upload_archive(source, client, bucket, key, password)
+        upload_archive(source, s3(args.dest_profile), bucket, key, password)
     else:
         # A local file appears only when complete (written beside, then renamed).
         tmp = args.dest + ".partial"

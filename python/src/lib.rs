@@ -500,6 +500,13 @@ impl Decrypted {
     }
 }
 
+/// `UnsafeArchive` for an entry name that could escape the folder it is extracted to.
+fn check_name(name: &str) -> PyResult<()> {
+    backupcrypt::zip::safe_path::sanitize(name)
+        .map(drop)
+        .map_err(|why| UnsafeArchive::new_err(format!("entry name {name:?}: {why}")))
+}
+
 /// The encrypted ZIP writer behind `backupcrypt.ArchiveWriter`.
 #[pyclass(module = "backupcrypt._native")]
 struct Archive {
@@ -539,6 +546,9 @@ impl Archive {
         modified: (u16, u8, u8, u8, u8, u8),
         deflate: bool,
     ) -> PyResult<u64> {
+        // The library answers whether a name is safe; asked first so that an unsafe
+        // name is refused before anything is written (the archive stays usable).
+        check_name(name)?;
         let mut guard = self.lock();
         let zip = guard.as_mut().ok_or_else(|| PyValueError::new_err("the archive is closed"))?;
         let mut reader: Box<dyn Read + Send> = if source.hasattr("read")? {
@@ -560,15 +570,6 @@ impl Archive {
         let r = py.detach(|| zip.add_file(&name_owned, when, compression, size, &mut reader));
         let n = match r {
             Ok(n) => n,
-            Err(e)
-                if e.kind() == io::ErrorKind::InvalidInput
-                    && e.get_ref().is_some_and(|i| !i.is::<PyErr>()) =>
-            {
-                // Unsafe names and sizes past what the hint allowed: the archive
-                // so far is still consistent, nothing was written for this entry.
-                *guard = None;
-                return Err(UnsafeArchive::new_err(e.to_string()));
-            }
             Err(e) => {
                 *guard = None;
                 return Err(io_to_py(e));
@@ -592,17 +593,12 @@ impl Archive {
         name: &str,
         modified: (u16, u8, u8, u8, u8, u8),
     ) -> PyResult<()> {
+        check_name(name)?;
         let mut guard = self.lock();
         let zip = guard.as_mut().ok_or_else(|| PyValueError::new_err("the archive is closed"))?;
         let (year, month, day, hour, minute, second) = modified;
         let when = DosDateTime { year, month, day, hour, minute, second };
-        py.detach(|| zip.add_directory(name, when)).map_err(|e| {
-            if e.kind() == io::ErrorKind::InvalidInput {
-                UnsafeArchive::new_err(e.to_string())
-            } else {
-                io_to_py(e)
-            }
-        })
+        py.detach(|| zip.add_directory(name, when)).map_err(io_to_py)
     }
 
     /// Writes the central directory, the encryption's last block and HMAC, and

@@ -38,11 +38,15 @@ def test_archive_opens_with_pyaescrypt_and_zipfile():
         assert "nothing-here/" in z.namelist()
 
 
-def test_unsafe_names_are_refused():
-    for name in ("/etc/passwd", "../up.txt", "a/../../b", "C:/x"):
-        a = backupcrypt.ArchiveWriter(io.BytesIO(), PASSWORD)
-        with pytest.raises(backupcrypt.UnsafeArchive):
-            a.add(name, 1, b"x")
+def test_unsafe_names_are_refused_and_the_archive_goes_on():
+    out = io.BytesIO()
+    with backupcrypt.ArchiveWriter(out, PASSWORD) as a:
+        for name in ("/etc/passwd", "../up.txt", "a/../../b", "C:/x"):
+            with pytest.raises(backupcrypt.UnsafeArchive, match="entry name"):
+                a.add(name, 1, b"x")
+        a.add("fine.txt", 1, b"x")
+    with zipfile.ZipFile(io.BytesIO(_decrypt(out.getvalue()))) as z:
+        assert z.namelist() == ["fine.txt"]
 
 
 def test_size_must_match():
@@ -73,15 +77,26 @@ def test_backupcrypt_extract_restores_it(tmp):
 
 
 MEMORY_CHILD = r"""
-import json, resource, sys, tracemalloc
+import json, sys, tracemalloc
 import backupcrypt
 
 def peak_rss():
+    if sys.platform == "win32":
+        import ctypes
+        from ctypes import wintypes
+        class Counters(ctypes.Structure):
+            _fields_ = [("cb", wintypes.DWORD), ("faults", wintypes.DWORD)] + [(f, ctypes.c_size_t) for f in (
+                "peak", "ws", "qpp", "qp", "qpn", "qn", "pf", "ppf")]
+        c = Counters()
+        c.cb = ctypes.sizeof(c)
+        ctypes.windll.kernel32.K32GetProcessMemoryInfo(ctypes.windll.kernel32.GetCurrentProcess(), ctypes.byref(c), c.cb)
+        return c.peak
     # VmHWM: ru_maxrss would carry over the parent's peak across fork + exec on Linux.
     try:
         with open("/proc/self/status") as f:
             return next(int(l.split()[1]) * 1024 for l in f if l.startswith("VmHWM:"))
     except OSError:
+        import resource
         r = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         return r if sys.platform == "darwin" else r * 1024
 

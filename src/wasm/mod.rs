@@ -59,7 +59,7 @@ fn opt_str(s: Option<String>) -> JsValue {
 /// `tail` its last 64 bytes, `file_len` its size.
 ///
 /// Returns `{format, version, kdf, createdBy, fileSize, plaintextSize, authenticated,
-/// armoured, integrity}`; throws an `Error` named like [`Error`]'s variants
+/// armoured, openssl, integrity}`; throws an `Error` named like [`Error`]'s variants
 /// (`NotEncrypted`, `Truncated`, …).
 #[wasm_bindgen]
 pub fn inspect(head: &[u8], file_len: f64, tail: &[u8]) -> Result<JsValue, JsValue> {
@@ -92,6 +92,8 @@ pub fn inspect(head: &[u8], file_len: f64, tail: &[u8]) -> Result<JsValue, JsVal
         ("plaintextSize", JsValue::from_str(&size)),
         ("authenticated", JsValue::from(info.authenticated)),
         ("armoured", JsValue::from(info.base64)),
+        // OpenSSL records none of its options: the page offers them for these files.
+        ("openssl", JsValue::from(info.format == Format::OpenSsl)),
         ("integrity", JsValue::from_str(integrity)),
     ]))
 }

@@ -13,7 +13,7 @@ import { createServer } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { workdir, python, pyAesCryptEncrypt, sqlDump, sha256, openPage, card, readZip, PAGE } from './lib.mjs';
+import { workdir, python, pyAesCryptEncrypt, sqlDump, sha256, openPage, card, readZip, PAGE } from './playwright-lib.mjs';
 
 const dir = workdir();
 const PASSWORD = 'restore-pw';
@@ -63,8 +63,8 @@ const crcBackup = pyAesCryptEncrypt(dir, 'crc.zip.encrypted', readFileSync(crcZi
 // Many entries, for Cancel between entries.
 const many = pythonZip('many.zip', `
     import os
-    for i in range(16):
-        z.writestr(f'part-{i:02}.bin', os.urandom(2 * 1024 * 1024))
+    for i in range(24):
+        z.writestr(f'part-{i:02}.bin', os.urandom(256 * 1024))
 `);
 const manyBackup = pyAesCryptEncrypt(dir, 'many.zip.encrypted', readFileSync(many), PASSWORD);
 
@@ -187,7 +187,7 @@ test('an entry whose CRC-32 is wrong stops the ZIP: nothing is offered', async (
 test('Cancel stops the ZIP between entries; a second try makes all of it', async () => {
   const c = await listZip(ctx.page, 2, manyBackup);
   await c.getByRole('button', { name: 'Save all as one ZIP' }).click();
-  await c.locator('.zip .rate', { hasText: /^1 of 16 entries/ }).waitFor({ timeout: 60000 });
+  // At once: the worker hears it after the first entry (it yields to messages between entries).
   await c.getByRole('button', { name: 'Cancel saving' }).click();
   await settled(c);
   assert.equal(await zipStatus(c), 'Cancelled: no ZIP was made.');
@@ -197,7 +197,7 @@ test('Cancel stops the ZIP between entries; a second try makes all of it', async
   await c.locator('.zip .status.ok').waitFor({ timeout: 120000 });
   const [download] = await Promise.all([ctx.page.waitForEvent('download'), c.locator('.zip a.save').click()]);
   const got = readZip(await download.path());
-  assert.equal(Object.keys(got).length, 16);
+  assert.equal(Object.keys(got).length, 24);
   const listed = JSON.parse(execFileSync(python(), ['-c', `
 import sys, json, hashlib, zipfile
 with zipfile.ZipFile(sys.argv[1]) as z:

@@ -46,6 +46,8 @@ function addCard(file) {
     row('Backup date', i.backupDate);
     row('Integrity', i.integrity);
     row('Will be saved as', i.outputName);
+    // AES Crypt records its options; OpenSSL does not, so only its files offer them.
+    c.options.box.classList.toggle('hidden', !i.openssl);
     run.ready();
     zip.ready(i.zipInside);
     c.setStatus('Ready: enter the password.');

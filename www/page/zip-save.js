@@ -141,11 +141,26 @@ function entrySaver(c, entries, say) {
       return {};
     } catch (err) {
       if (out) { try { await out.abort(); } catch (_) { /* already failed */ } }
-      let removed = true;
-      try { await d.removeEntry(name); } catch (_) { removed = false; }
-      throw new Error(`Could not write ${path.join('/')} (${err.name}: ${err.message}); ${removed
-        ? 'the file was removed.' : 'the file could not be removed: delete it, it is incomplete.'}`);
+      throw new Error(`Could not write ${path.join('/')} (${err.name}: ${err.message}); ${await discard(d, handle, name)}`);
     }
+  }
+
+  // Removes a file whose write failed (nothing of it was committed: writes go to the
+  // browser's temporary copy). The browser may still hold the aborted stream's lock
+  // for a moment: try again briefly before saying what was left.
+  async function discard(d, handle, name) {
+    for (let i = 0; i < 5; i++) {
+      try {
+        await d.removeEntry(name);
+        return 'the file was removed.';
+      } catch (_) {
+        await new Promise((r) => setTimeout(r, 100 * (i + 1)));
+      }
+    }
+    try {
+      if ((await handle.getFile()).size === 0) return `the empty file ${name} could not be removed: delete it.`;
+    } catch (_) { /* cannot tell */ }
+    return 'the file could not be removed: delete it, it is incomplete.';
   }
 
   async function toZip(files) {
