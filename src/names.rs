@@ -14,6 +14,8 @@
 
 use core::fmt;
 
+pub mod runs;
+
 /// Which backup job made the file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Kind {

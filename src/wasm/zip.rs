@@ -1,6 +1,9 @@
 //! The ZIP browser: list a backup's entries and extract one, decrypting only the
-//! blocks needed ([`SeekableDecryptor`] over the browser `File`, read with
-//! `FileReaderSync` in the worker).
+//! blocks needed ([`SeekableDecryptor`] over the file's bytes, which a JS function
+//! hands over synchronously). No engine lets a worker read a `File` the same way
+//! (WebKit refuses every worker-side Blob read on a `file://` page), so the page's
+//! worker keeps ranges the page has read for it and, when a range is missing, makes
+//! that function throw, fetches the range and calls again (see www/worker.js).
 
 use alloc::format;
 use alloc::string::String;
@@ -10,8 +13,7 @@ use wasm_bindgen::prelude::*;
 
 use super::{js_error, object, openssl_params, password};
 use crate::io::SeekableDecryptor;
-use crate::zip::safe_path::sanitize;
-use crate::zip::{self, Archive, EntryKind, Limits};
+use crate::zip::{self, Archive, EntryKind, EntryVerdict, Limits};
 use crate::{DecryptOptions, Error};
 
 /// Extensions previewed as text.
@@ -24,10 +26,10 @@ fn js_io(e: JsValue) -> io::Error {
     io::Error::other(format!("reading the file failed: {e:?}"))
 }
 
-/// `Read + Seek` over a browser `File`: each read is one synchronous slice.
+/// `Read + Seek` over the file's bytes: each read is one call of `read(start, end)`,
+/// which returns a `Uint8Array` or throws (a range not fetched yet).
 struct BrowserFile {
-    file: web_sys::File,
-    reader: web_sys::FileReaderSync,
+    read: js_sys::Function,
     pos: u64,
     len: u64,
 }
@@ -38,9 +40,9 @@ impl Read for BrowserFile {
         if end <= self.pos {
             return Ok(0);
         }
-        let blob = self.file.slice_with_f64_and_f64(self.pos as f64, end as f64).map_err(js_io)?;
-        let buffer = self.reader.read_as_array_buffer(&blob).map_err(js_io)?;
-        let bytes = js_sys::Uint8Array::new(&buffer);
+        let got =
+            self.read.call2(&JsValue::NULL, &JsValue::from(self.pos as f64), &JsValue::from(end as f64));
+        let bytes = js_sys::Uint8Array::new(&got.map_err(js_io)?);
         let n = (bytes.length() as usize).min(buf.len());
         bytes.subarray(0, n as u32).copy_to(&mut buf[..n]);
         self.pos += n as u64;
@@ -65,7 +67,8 @@ fn zip_error(e: zip::Error) -> JsValue {
         zip::Error::Decrypt(e) => return js_error(&e),
         zip::Error::Io(e) => return js_error(&Error::from(e)),
         zip::Error::NotZip => ("NotZip", format!("{}", zip::Error::NotZip)),
-        e @ zip::Error::Damaged(_) => ("Corrupt", format!("{e}")),
+        e if e.is_damaged() => ("Corrupt", format!("{e}")),
+        e @ zip::Error::LimitExceeded { .. } => ("Unsafe", format!("{e}")),
         e => ("Unsupported", format!("{e}")),
     };
     let err = js_sys::Error::new(&message);
@@ -111,7 +114,8 @@ impl Write for Head {
 /// A ZIP archive inside an encrypted backup, opened for random access.
 ///
 /// Entries read through it are checked against their CRC-32, but the backup's own
-/// HMAC covers the whole file: only [`ZipBrowser::verify`] (one full pass) checks it.
+/// HMAC covers the whole file: only a full pass checks it (the page's "Verify whole
+/// backup" runs one with a [`super::StreamDecryptor`] or `FastDecryptor`).
 #[wasm_bindgen]
 pub struct ZipBrowser {
     archive: Archive<SeekableDecryptor<BrowserFile>>,
@@ -126,49 +130,41 @@ struct Place {
     problem: Option<String>,
 }
 
-/// Checks every name (see [`sanitize`]); a name that is a duplicate of an earlier
-/// one ignoring case (it would overwrite it on a case-insensitive file system) or
-/// whose data overlaps another entry's is refused too.
+/// The library's verdict on every entry ([`Archive::verdicts`]: the same answer
+/// as `ls` and `extract`): a safe entry is saved at its checked path, a refused
+/// one only as `entry-N`, with the reason shown.
 fn places<R: Read + Seek>(archive: &Archive<R>) -> Vec<Place> {
-    let overlapping = archive.overlapping();
-    let mut seen = alloc::collections::BTreeSet::new();
-    let mut places = Vec::with_capacity(archive.entries().len());
-    for (index, e) in archive.entries().iter().enumerate() {
-        let checked = sanitize(&e.name);
-        let mut problem = checked.as_ref().err().map(|u| format!("{u}"));
-        if let Ok(path) = &checked {
-            if !seen.insert(path.as_str().to_lowercase()) {
-                problem = Some(String::from("duplicate name"));
+    let verdicts = archive.verdicts(&Limits::default());
+    verdicts
+        .into_iter()
+        .enumerate()
+        .map(|(index, verdict)| match verdict {
+            EntryVerdict::Safe(p) => {
+                Place { path: p.components().map(String::from).collect(), problem: None }
             }
-        }
-        if overlapping.contains(&index) {
-            problem = Some(String::from("overlaps another entry (zip bomb?)"));
-        }
-        let path = match (&checked, &problem) {
-            (Ok(p), None) => p.components().map(String::from).collect(),
-            _ => alloc::vec![format!("entry-{}", index + 1)],
-        };
-        places.push(Place { path, problem });
-    }
-    places
+            EntryVerdict::Refused(r) => {
+                Place { path: alloc::vec![format!("entry-{}", index + 1)], problem: Some(format!("{r}")) }
+            }
+        })
+        .collect()
 }
 
 #[wasm_bindgen]
 impl ZipBrowser {
     /// Checks the password and reads the central directory (from the end of the
-    /// file: a few blocks, not the whole backup). Throws `WrongPassword`,
-    /// `NotZip`, `Corrupt`, …. `openssl`: the OpenSSL options chosen on the page (see
-    /// [`super::openssl_flags`]).
+    /// file: a few blocks, not the whole backup) through `read(start, end)` over a
+    /// file of `len` bytes. Throws `WrongPassword`, `NotZip`, `Corrupt`, …, or the
+    /// I/O error of a `read` that threw. `openssl`: the OpenSSL options chosen on the
+    /// page (see [`super::openssl_flags`]).
     pub fn open(
         password_utf8: Vec<u8>,
-        file: web_sys::File,
+        read: js_sys::Function,
+        len: f64,
         openssl: JsValue,
     ) -> Result<ZipBrowser, JsValue> {
         let password = password(password_utf8);
         let options = DecryptOptions { openssl: openssl_params(&openssl)?, ..Default::default() };
-        let reader = web_sys::FileReaderSync::new()?;
-        let len = file.size() as u64;
-        let input = BrowserFile { file, reader, pos: 0, len };
+        let input = BrowserFile { read, pos: 0, len: len as u64 };
         let decryptor = SeekableDecryptor::new(input, &password, &options).map_err(|e| js_error(&e))?;
         let archive = Archive::new(decryptor).map_err(zip_error)?;
         let places = places(&archive);
@@ -228,13 +224,6 @@ impl ZipBrowser {
         }
         Ok(String::from_utf8_lossy(&head.bytes).into_owned())
     }
-
-    /// Reads the whole backup once and checks its HMAC (AES Crypt); returns the
-    /// sentence to show.
-    pub fn verify(&mut self) -> Result<String, JsValue> {
-        let integrity = self.archive.get_mut().verify().map_err(|e| js_error(&e))?;
-        Ok(String::from(integrity.describe()))
-    }
 }
 
 /// Output of the new ZIP, passed to a JS callback in pieces of about 1 MiB (the
@@ -283,7 +272,7 @@ impl ZipBundle {
             .entries()
             .get(i)
             .zip(from.places.get(i))
-            .ok_or_else(|| zip_error(zip::Error::Damaged(String::from("no such entry"))))?;
+            .ok_or_else(|| zip_error(zip::Error::NoSuchEntry(i)))?;
         if e.kind != EntryKind::File {
             return Err(js_error(&Error::InvalidInput("only files are copied")));
         }

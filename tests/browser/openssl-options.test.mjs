@@ -11,7 +11,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   workdir, python, opensslEncrypt, pyAesCryptEncrypt, sha256, openPage, card, save,
-} from './lib.mjs';
+} from './playwright-lib.mjs';
 
 const dir = workdir();
 const PASSWORD = 'options-pw';

@@ -13,7 +13,7 @@ import { createServer } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { workdir, python, pyAesCryptEncrypt, sqlDump, sha256, openPage, card, readZip, PAGE } from './lib.mjs';
+import { workdir, python, pyAesCryptEncrypt, sqlDump, sha256, openPage, card, readZip, PAGE } from './playwright-lib.mjs';
 
 const dir = workdir();
 const PASSWORD = 'restore-pw';

@@ -113,6 +113,13 @@ function decryption(c, form) {
       if (m.op === 'opened') {
         c.setStatus(`Password accepted${m.options ? ` (as ${m.options})` : ''}. Decrypting with ${m.engine}…`);
         chooseDestination();
+      } else if (m.op === 'started') {
+        // Said before the bulk work: where the plaintext is held until it is saved.
+        const where = {
+          memory: `The decrypted file (up to ${bytes(m.bytes)}) is held in this tab's memory until you save it.`,
+          storage: `The decrypted file (up to ${bytes(m.bytes)}) is written to this browser's private storage until you save it.`,
+        }[m.where];
+        if (where) c.setStatus(`Decrypting… (the output is not verified until the end) ${where}`);
       } else if (m.op === 'progress') {
         progress(m);
       } else if (m.op === 'done') {

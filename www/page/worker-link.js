@@ -7,7 +7,29 @@ const link = (() => {
   const worker = new Worker(url);
   const handlers = new Map();
   let nextId = 1;
-  worker.onmessage = (ev) => { const h = handlers.get(ev.data.id); if (h) h(ev.data); };
+  worker.onmessage = (ev) => {
+    const m = ev.data;
+    if (m.op === 'read') return hand(m);
+    if (m.op === 'fatal') return failAll(m.message);
+    const h = handlers.get(m.id);
+    if (h) h(m);
+  };
+  // The worker reads no file itself (WebKit forbids that in a worker on a file://
+  // page): it asks for a slice of a File it was given, and gets the bytes, moved.
+  async function hand({ req, file, start, end }) {
+    try {
+      const data = await file.slice(start, end).arrayBuffer();
+      worker.postMessage({ op: 'bytes', req, data }, [data]);
+    } catch (e) {
+      worker.postMessage({ op: 'bytes', req, error: { name: e.name, message: String(e.message) } });
+    }
+  }
+  // A worker that fails (or whose message cannot be read) fails every card, visibly.
+  function failAll(message) {
+    for (const h of handlers.values()) h({ op: 'error', name: 'WorkerFailed', message });
+  }
+  worker.onerror = (ev) => { ev.preventDefault(); failAll(ev.message || 'the page\'s worker stopped'); };
+  worker.onmessageerror = () => failAll('a message from the page\'s worker could not be read');
   return {
     // `#engine=wasm` forces the all-wasm fallback (for tests and the benchmark).
     forceWasm: /(^|[#&])engine=wasm(&|$)/.test(location.hash),
