@@ -50,6 +50,7 @@ pub mod names;
 pub mod openssl;
 mod password;
 pub mod seekable;
+pub mod sniff;
 #[doc(hidden)]
 pub mod testing;
 #[cfg(feature = "wasm")]

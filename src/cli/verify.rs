@@ -19,12 +19,11 @@ use backupcrypt::{Error, Format, Integrity, Limits, Password, aescrypt};
 use clap::Args;
 
 use super::Global;
-use super::decrypt::prepare;
 use super::exit::{self, Exit, Failure};
 use super::input::Input;
 use super::json::Json;
+use super::open::prepare;
 use super::openssl::{OpenSslArgs, content_name};
-use super::output::ENCRYPTED_SUFFIXES;
 use super::password::{PasswordArgs, Prompt};
 use super::progress::{Counting, Progress};
 
@@ -399,7 +398,7 @@ fn collect(paths: &[PathBuf]) -> exit::Result<Vec<PathBuf>> {
             } else if ty.is_file() {
                 let name = e.file_name();
                 let name = name.to_string_lossy();
-                if !name.starts_with('.') && ENCRYPTED_SUFFIXES.iter().any(|s| name.ends_with(s)) {
+                if backupcrypt::names::is_encrypted_name(&name) {
                     out.push(path);
                 }
             }

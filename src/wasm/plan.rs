@@ -5,7 +5,8 @@ use zeroize::Zeroizing;
 
 use crate::aescrypt::{self, Header, HeaderParser};
 use crate::openssl::{self, Content, KeyMaterial, Params};
-use crate::{DecryptOptions, Error, Integrity, Limits, Password, PasswordCheck, Result};
+use crate::sniff::{Kind, sniff};
+use crate::{DecryptOptions, Error, Integrity, Limits, Password, Result};
 
 /// What [`plan`] found out with the password, before any bulk work.
 pub(crate) enum Plan {
@@ -19,12 +20,13 @@ pub(crate) enum Plan {
 }
 
 /// Reads the header and checks the password as far as the format allows without
-/// reading the whole file: AES Crypt's header HMAC, or OpenSSL's last-block padding
-/// (trying the option sets of [`Params::presets`]).
+/// reading the whole file: AES Crypt's header HMAC, or the library's OpenSSL
+/// guess ([`openssl::guess`]: last-block padding and decrypted start, weighed).
 ///
 /// `head` is the first 64 KiB (or the whole file), `tail` the last 64 bytes.
 pub(crate) fn plan(password: &Password, head: &[u8], tail: &[u8], len: u64) -> Result<Plan> {
-    if head.starts_with(aescrypt::MAGIC) {
+    let kind = sniff(head);
+    if let Kind::AesCrypt { .. } = kind {
         let mut parser = HeaderParser::default();
         parser.push(head)?;
         let Some(header) = parser.into_header() else {
@@ -42,31 +44,15 @@ pub(crate) fn plan(password: &Password, head: &[u8], tail: &[u8], len: u64) -> R
         let (key, iv) = aescrypt::payload_keys(password, &Limits::default(), &header)?;
         return Ok(Plan::AesCrypt { header, key, iv, ciphertext_len });
     }
-    // Base64 armour (possibly after whitespace, as openssl accepts) only streams.
-    if crate::inspect::inspect(head, Some(len), tail).is_ok_and(|info| info.base64) {
-        return Ok(Plan::Stream(DecryptOptions::default()));
+    // The one guess the CLI makes too: it decides only on strong evidence.
+    let found = openssl::guess(password, head, tail, Some(len))?.into_result()?;
+    let params = found.params;
+    // Base64 armour and CTR only stream (WebCrypto's bulk path is binary CBC).
+    if kind == Kind::OpenSslArmoured || !params.cipher.is_cbc() {
+        return Ok(Plan::Stream(DecryptOptions { openssl: Some(params), ..Default::default() }));
     }
-    if !head.starts_with(openssl::MAGIC) {
-        return Err(if head.len() < 8 && openssl::MAGIC.starts_with(head) && !head.is_empty() {
-            Error::Truncated
-        } else {
-            Error::NotEncrypted
-        });
-    }
-    let mut padded = None;
-    for params in Params::presets() {
-        let probe = openssl::probe(password, &params, head, tail, len)?;
-        if probe.is_convincing() {
-            padded = Some((params, probe.content));
-            break;
-        }
-        if probe.padding_ok && padded.is_none() {
-            padded = Some((params, probe.content));
-        }
-    }
-    let (params, content) = padded.ok_or(Error::WrongPassword(PasswordCheck::Padding))?;
     let keys = KeyMaterial::derive(&params, password, &head[8..16])?;
-    Ok(Plan::OpenSsl { params, keys, content })
+    Ok(Plan::OpenSsl { params, keys, content: found.content })
 }
 
 /// The sentence the page shows once decryption has finished.
