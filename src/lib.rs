@@ -15,6 +15,11 @@
 //! in memory independent of the file size. With the `std` feature (default),
 //! [`io`] adds `Read`/`Write` adapters and file helpers.
 //!
+//! The byte-level description of both formats, the ZIP archives inside the
+//! files backups and the backup names, with every quirk of the real tools that
+//! this crate handles, is `docs/FORMATS.md` in the repository; comments cite its
+//! sections as "FORMATS.md §N".
+//!
 //! ```
 //! use backupcrypt::{Decryptor, Password, DecryptOptions};
 //! # let file = backupcrypt::testing::openssl_hello();
@@ -49,6 +54,8 @@ mod kdf;
 pub mod names;
 pub mod openssl;
 mod password;
+#[cfg(feature = "s3")]
+pub mod s3;
 pub mod seekable;
 pub mod sniff;
 #[doc(hidden)]

@@ -10,19 +10,25 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 export ROOT
 export CARGO_TERM_COLOR=${CARGO_TERM_COLOR:-never}
-step() { printf '\n==> %s\n' "$*"; }
 start=$SECONDS
+timings=()
 
-for f in tests/setup/*.sh; do
-  step "set-up: $(basename "$f" .sh)"
+# Runs one script in this shell (set-up scripts export what the steps need) and
+# records how long it took, so a slow step or install shows in every log.
+run() {
+  # Odd names: the sourced scripts share this scope (10-rust-targets.sh loops over `t`).
+  local _run_label=$1 _run_file=$2 _run_start=$SECONDS
+  shift 2
+  printf '\n==> %s\n' "$_run_label"
   # shellcheck source=/dev/null
-  source "$f"
-done
-for f in tests/steps/*.sh; do
-  step "$(basename "$f" .sh)"
-  t=$SECONDS
-  # shellcheck source=/dev/null
-  source "$f"
-  printf -- '--- %s took %ss\n' "$(basename "$f" .sh)" $((SECONDS - t))
-done
+  source "$_run_file"
+  printf -- '--- %s took %ss\n' "$_run_label" $((SECONDS - _run_start))
+  timings+=("$(printf '%6ss  %s' $((SECONDS - _run_start)) "$_run_label")")
+}
+
+for f in tests/setup/*.sh; do run "set-up: $(basename "$f" .sh)" "$f"; done
+for f in tests/steps/*.sh; do run "$(basename "$f" .sh)" "$f"; done
+
+printf '\ntime per step:\n'
+printf '%s\n' "${timings[@]}"
 printf '\nall checks and tests passed in %ss\n' $((SECONDS - start))

@@ -20,6 +20,45 @@ fn password_file_drops_one_trailing_newline() {
     run(bc(d.path()).args(["decrypt", "x.aes", "-o", "-", "--password-file", "nope"])).expect(1);
 }
 
+/// A key file as AES Crypt's key generator (`aescrypt_keygen`) writes it: a byte-order
+/// mark `FF FE`, then the random password in UTF-16LE, no newline.
+fn aes_crypt_key_file(password: &str) -> Vec<u8> {
+    let mut file = vec![0xFF, 0xFE];
+    file.extend(password.encode_utf16().flat_map(u16::to_le_bytes));
+    file
+}
+
+#[test]
+fn password_file_takes_aes_crypt_key_files() {
+    let d = tempdir();
+    encrypt_aes(d.path(), "x.aes", b"secret data");
+    write(&d.path().join("key"), &aes_crypt_key_file(PASSWORD));
+    let r = run(bc(d.path()).args(["decrypt", "-q", "x.aes", "-o", "-", "--password-file", "key"])).expect(0);
+    assert_eq!(r.stdout, b"secret data");
+
+    // Non-ASCII text: encrypted with the password as UTF-8 text, decrypted with the
+    // same text as a UTF-16LE key file, and as UTF-16BE with its byte-order mark.
+    let text = "Schlüssel-€-😀";
+    write(&d.path().join("utf8"), text.as_bytes());
+    write(&d.path().join("plain"), b"more secret data");
+    run(bc(d.path()).args(["encrypt", "-q", "plain", "-o", "y.aes", "--password-file", "utf8"])).expect(0);
+    write(&d.path().join("le"), &aes_crypt_key_file(text));
+    let mut be = vec![0xFE, 0xFF];
+    be.extend(text.encode_utf16().flat_map(u16::to_be_bytes));
+    write(&d.path().join("be"), &be);
+    for key in ["le", "be"] {
+        let r =
+            run(bc(d.path()).args(["decrypt", "-q", "y.aes", "-o", "-", "--password-file", key])).expect(0);
+        assert_eq!(r.stdout, b"more secret data", "{key}");
+    }
+
+    // UTF-16 cut in the middle of a character is refused as a usage error, nothing written.
+    write(&d.path().join("odd"), &[0xFF, 0xFE, b'p', 0, b'w']);
+    let r = run(bc(d.path()).args(["decrypt", "x.aes", "-o", "out", "--password-file", "odd"])).expect(2);
+    assert!(r.stderr.contains("middle of a character"));
+    assert!(!d.path().join("out").exists());
+}
+
 #[test]
 fn password_env_names_a_variable() {
     let d = tempdir();

@@ -4,7 +4,9 @@
 mod cli_support;
 use cli_support::*;
 
+#[cfg(target_os = "linux")]
 use std::process::Stdio;
+#[cfg(target_os = "linux")]
 use std::time::{Duration, Instant};
 
 #[test]

@@ -24,8 +24,11 @@ fn file_with(bytes: &[u8]) -> File {
 }
 
 fn contents(f: &File) -> Vec<u8> {
-    let mut out = vec![0; usize::try_from(f.metadata().unwrap().len()).unwrap()];
-    std::os::unix::fs::FileExt::read_exact_at(f, &mut out, 0).unwrap();
+    use std::io::{Read, Seek};
+    let mut f = f.try_clone().unwrap();
+    f.rewind().unwrap();
+    let mut out = Vec::new();
+    f.read_to_end(&mut out).unwrap();
     out
 }
 

@@ -8,6 +8,9 @@
 //! plaintext byte is compared with the generator. Print the numbers with
 //! `cargo test --release --test memory -- --nocapture`.
 
+// Peak memory is read from /proc/self/status (VmHWM): Linux only.
+#![cfg(target_os = "linux")]
+
 use std::io::{self, Read, Write};
 use std::process::Command;
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};

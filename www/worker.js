@@ -1,7 +1,14 @@
-// The page's worker. It reads the chosen File in slices (never whole), calls the
-// wasm bindings for everything about the formats, and does one thing itself: bulk
-// AES-CBC through WebCrypto, with the key, IVs and byte ranges chosen by wasm
-// (FastDecryptor). Messages: inspect, open, run, cancel, close (see main.js).
+// The page's worker. It asks the page for the chosen file's bytes in slices (never
+// whole), calls the wasm bindings for everything about the formats, and does one
+// thing itself: bulk AES-CBC through WebCrypto, with the key, IVs and byte ranges
+// chosen by wasm (FastDecryptor). Messages: inspect, open, run, cancel, close, zip-*
+// (see main.js); it asks `read` and the page answers `bytes`.
+//
+// No worker here ever reads a Blob or File: on a file:// page WebKit refuses every
+// such read inside a worker (FileReaderSync, blob.stream(), arrayBuffer(), even of a
+// Blob the worker made), while reads on the page's main thread work everywhere. So
+// the page reads each slice and transfers its ArrayBuffer here; the worker decides
+// what to read and when, which bounds what is held at once.
 // The tests of the bindings append their own code to this script and run it as a
 // worker of their own (tests/browser/bindings.test.mjs).
 'use strict';
@@ -13,7 +20,8 @@ const WASM_CHUNK = 1024 * 1024;
 // The wasm is inlined gzipped (see xtask): inflate it, then instantiate.
 const ready = (async () => {
   const packed = Uint8Array.from(atob(WASM_GZIP_BASE64), (c) => c.charCodeAt(0));
-  const stream = new Blob([packed]).stream().pipeThrough(new DecompressionStream('gzip'));
+  // From an ArrayBuffer, not a Blob (see above).
+  const stream = new Response(packed).body.pipeThrough(new DecompressionStream('gzip'));
   const bytes = await new Response(stream).arrayBuffer();
   if (!WebAssembly.validate(bytes)) {
     const e = new Error('this browser cannot compile the page\'s WebAssembly');
@@ -24,9 +32,39 @@ const ready = (async () => {
   return wasm_bindgen;
 })();
 
-const reader = new FileReaderSync();
+// Reads by the page: `read` names the File (sent back as it came: a handle, not its
+// bytes) and the range; the page answers `bytes` with the ArrayBuffer transferred.
+const reads = new Map();
+let nextRead = 0;
 function slice(file, start, end) {
-  return new Uint8Array(reader.readAsArrayBuffer(file.slice(start, end)));
+  const req = nextRead++;
+  const answer = new Promise((resolve, reject) => {
+    reads.set(req, { resolve, reject });
+    postMessage({ op: 'read', req, file, start, end });
+  });
+  return within(answer, STALL_MS, 'the page did not hand over the file\'s bytes').then((buffer) => {
+    const bytes = new Uint8Array(buffer);
+    if (bytes.length !== Math.min(end, file.size) - start) throw changed();
+    return bytes;
+  }, (e) => { reads.delete(req); throw e; });
+}
+function delivered(m) {
+  const r = reads.get(m.req);
+  if (!r) return;
+  reads.delete(m.req);
+  if (m.error) r.reject(Object.assign(new Error(m.error.message), { name: m.error.name }));
+  else r.resolve(m.data);
+}
+
+// A stage that has not finished after this long is reported, not waited for (every
+// stage moves at most 16 MiB; on a slow machine that takes well under a second).
+const STALL_MS = 60000;
+function within(promise, ms, what) {
+  let timer;
+  const late = new Promise((_, no) => {
+    timer = setTimeout(() => no(Object.assign(new Error(`${what} in ${ms / 1000} s`), { name: 'Stalled' })), ms);
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
 }
 
 const jobs = new Map();
@@ -38,78 +76,219 @@ class Cancelled extends Error {
 
 onmessage = async (ev) => {
   const m = ev.data;
+  if (m.op === 'bytes') return delivered(m);
   try {
     const w = await ready;
     switch (m.op) {
-      case 'inspect': return post({ op: 'info', id: m.id, info: describe(w, m.file) });
-      case 'open': return post(open(w, m));
-      case 'run': return await run(m);
+      case 'inspect': return post({ op: 'info', id: m.id, info: await describe(w, m.file) });
+      case 'open': return post(await open(w, m));
+      case 'run': return post(await run(m));
       case 'cancel': { const j = jobs.get(m.id); if (j) j.cancelled = true; return; }
       case 'close': return close(m.id);
-      case 'zip-open': return post(zipOpen(w, m));
-      case 'zip-get': return post(zipGet(m), []);
-      case 'zip-preview': return post({ op: 'zip-preview', id: m.id, index: m.index, text: zip(m.id).preview(m.index, 64 * 1024) });
-      case 'zip-verify': return post({ op: 'zip-verified', id: m.id, integrity: zip(m.id).verify() });
+      case 'zip-open': return post(await zipOpen(w, m));
+      case 'zip-get': return post(await zipGet(m), []);
+      case 'zip-preview': return post(await zipPreview(m));
+      case 'zip-verify': return post({ op: 'zip-verified', id: m.id, integrity: await zipVerify(m) });
+      case 'zip-bundle': return post(await zipBundle(w, m));
+      case 'zip-cancel': { const b = bundles.get(m.id); if (b) b.cancelled = true; return; }
     }
   } catch (e) {
     if (m.op === 'open' || m.op === 'inspect') close(m.id);
-    post({ op: 'error', id: m.id, about: m.op, name: (e && e.name) || 'Error', message: String((e && e.message) || e) });
+    post({
+      op: 'error', id: m.id, about: m.op, name: (e && e.name) || 'Error', message: String((e && e.message) || e),
+      note: (e && e.note) || null,
+    });
   }
 };
 
-function describe(w, file) {
-  const head = slice(file, 0, HEAD);
-  const tail = slice(file, Math.max(0, file.size - TAIL), file.size);
-  const info = w.inspect(head, file.size, tail);
+// A message from the page that cannot be read (its id with it): every job fails.
+onmessageerror = () => post({ op: 'fatal', message: 'the page\'s worker could not read a message' });
+
+async function describe(w, file) {
+  const [head, tail] = await headAndTail(file);
+  let info;
+  try {
+    info = w.inspect(head, file.size, tail);
+  } catch (e) {
+    // No header: still an OpenSSL file if made with -nosalt or -S, which only the
+    // options chosen on the page can open.
+    if (e.name !== 'NotEncrypted') throw e;
+    info = { notEncrypted: e.message, fileSize: file.size };
+  }
   info.outputName = w.outputName(file.name);
   info.backupDate = w.backupDate(file.name) || null;
   info.zipInside = w.zipInside(file.name);
   return info;
 }
 
-function open(w, m) {
+// The password's UTF-8 bytes: as typed, or from a key file (`m.keyFile`), which the
+// library decodes (AES Crypt key files are UTF-16). The caller wipes them.
+function secret(w, m) {
+  const given = new Uint8Array(m.password);
+  if (!m.keyFile) return given;
+  try {
+    return w.keyFilePassword(given);
+  } finally {
+    given.fill(0);
+  }
+}
+
+const headAndTail = (file) => Promise.all([
+  slice(file, 0, Math.min(HEAD, file.size)), slice(file, Math.max(0, file.size - TAIL), file.size),
+]);
+
+async function open(w, m, jobId = m.id) {
+  close(jobId);
   const file = m.file;
-  const password = new Uint8Array(m.password);
+  const password = m.secret || secret(w, m);
   let fast, stream;
   try {
-    const head = slice(file, 0, HEAD);
-    const tail = slice(file, Math.max(0, file.size - TAIL), file.size);
+    const [head, tail] = await headAndTail(file);
     if (!m.forceWasm && self.crypto && crypto.subtle) {
-      fast = w.FastDecryptor.open(password, head, tail, file.size);
+      fast = w.FastDecryptor.open(password, head, tail, file.size, m.openssl);
     }
-    if (!fast) stream = new w.StreamDecryptor(password, head, tail, file.size);
+    if (!fast) stream = new w.StreamDecryptor(password, head, tail, file.size, m.openssl);
   } finally {
     // wasm has its own copy, wiped when the decryptor is dropped.
     password.fill(0);
   }
-  jobs.set(m.id, { file, fast, stream, cancelled: false });
+  jobs.set(jobId, { file, fast, stream, cancelled: false });
   return {
     op: 'opened', id: m.id, engine: fast ? 'WebCrypto + wasm' : 'wasm', options: fast ? fast.options || null : null,
   };
 }
 
-// ZIP browsers by card: random access to the ZIP inside a backup.
+// ZIP browsers by card: random access to the ZIP inside a backup. The wasm reads
+// synchronously, the page answers asynchronously: each call runs over the ranges
+// fetched so far and, if it needed one more, is run again once that range is here.
 const zips = new Map();
 
-function zipOpen(w, m) {
-  const password = new Uint8Array(m.password);
+// The ranges fetched for one card's ZIP browser, in 1 MiB pieces. A call that misses
+// fetches the piece it missed and, the more it misses, the more pieces after it (1,
+// 2, 4, … MiB: a large entry costs a few retries, not one per MiB). What a call
+// fetched is dropped once it is done, so memory follows the largest entry read.
+const PIECE = 1024 * 1024;
+class Fetched {
+  constructor(file) {
+    this.file = file;
+    this.pieces = new Map();
+    this.missing = null;
+    this.read = (start, end) => this.take(start, end);
+  }
+
+  take(start, end) {
+    const out = new Uint8Array(end - start);
+    for (let at = start; at < end;) {
+      const i = Math.floor(at / PIECE);
+      const piece = this.pieces.get(i);
+      if (!piece) {
+        this.missing = i;
+        throw new Error('not fetched yet');
+      }
+      const from = at - i * PIECE;
+      const n = Math.min(end - at, piece.length - from);
+      out.set(piece.subarray(from, from + n), at - start);
+      at += n;
+    }
+    return out;
+  }
+
+  async fetch(ahead) {
+    const first = this.missing;
+    let last = first;
+    while (last + 1 < first + ahead && (last + 1) * PIECE < this.file.size && !this.pieces.has(last + 1)) last++;
+    const start = first * PIECE;
+    const bytes = await slice(this.file, start, Math.min(this.file.size, (last + 1) * PIECE));
+    for (let i = first; i <= last; i++) this.pieces.set(i, bytes.subarray((i - first) * PIECE, (i + 1 - first) * PIECE));
+  }
+
+  // Runs `call` until it no longer misses a range; `fresh` starts each attempt over
+  // (a sink drops what the failed attempt gave it).
+  async retrying(call, fresh = () => {}) {
+    try {
+      for (let ahead = 1; ; ahead = Math.min(ahead * 2, 1024)) {
+        this.missing = null;
+        fresh();
+        try {
+          return call();
+        } catch (e) {
+          if (this.missing === null) throw e;
+          await this.fetch(ahead);
+        }
+      }
+    } finally {
+      this.pieces.clear();
+    }
+  }
+}
+
+async function zipOpen(w, m) {
+  const fetched = new Fetched(m.file);
+  const password = secret(w, m);
   let browser;
   try {
-    browser = w.ZipBrowser.open(password, m.file);
+    browser = await fetched.retrying(() => w.ZipBrowser.open(password, fetched.read, m.file.size, m.openssl));
+    // "Verify whole backup" is one full decryption pass with nothing kept: its
+    // decryptor is opened now, while the password is here, and run on request.
+    await open(w, { file: m.file, secret: password, openssl: m.openssl }, `zip ${m.id}`);
   } finally {
     password.fill(0);
   }
   const old = zips.get(m.id);
-  if (old) old.free();
-  zips.set(m.id, browser);
+  if (old) old.browser.free();
+  zips.set(m.id, { browser, fetched, verified: null });
   return { op: 'zip-list', id: m.id, entries: browser.entries() };
 }
 
-function zipGet(m) {
-  const parts = [];
+async function zipGet(m) {
+  const z = zip(m.id);
+  let parts;
   // The entry's CRC-32 and size are checked at the end; on failure nothing is offered.
-  zip(m.id).extract(m.index, (chunk) => parts.push(new Blob([chunk])));
+  await z.fetched.retrying(() => z.browser.extract(m.index, (chunk) => parts.push(new Blob([chunk]))), () => { parts = []; });
   return { op: 'zip-entry', id: m.id, index: m.index, blob: new Blob(parts, { type: 'application/octet-stream' }) };
+}
+
+async function zipPreview(m) {
+  const z = zip(m.id);
+  const text = await z.fetched.retrying(() => z.browser.preview(m.index, 64 * 1024));
+  return { op: 'zip-preview', id: m.id, index: m.index, text };
+}
+
+async function zipVerify(m) {
+  const z = zip(m.id);
+  // Once per opening (the decryptor is used up); the outcome is kept.
+  if (!z.verified) z.verified = run({ id: `zip ${m.id}`, discard: true }).then((r) => r.integrity);
+  return z.verified;
+}
+
+// Chosen entries as one plain ZIP, written by the library as it goes (a Blob made of
+// its pieces); one entry at a time, so that Cancel (between entries) is heard. The
+// writer cannot take an entry back, so each entry's ranges are fetched first (a dry
+// extraction, retried until nothing is missing) and then added in one go.
+const bundles = new Map();
+async function zipBundle(w, m) {
+  const from = zip(m.id);
+  const job = { cancelled: false };
+  bundles.set(m.id, job);
+  const parts = [];
+  const bundle = new w.ZipBundle((piece) => parts.push(new Blob([piece])));
+  try {
+    let bytes = 0;
+    for (const [done, index] of m.indices.entries()) {
+      if (job.cancelled) throw new Cancelled();
+      bytes += await from.fetched.retrying(() => {
+        from.browser.extract(index, () => {});
+        return bundle.add(from.browser, index);
+      });
+      post({ op: 'zip-progress', id: m.id, done: done + 1, bytes });
+    }
+    if (job.cancelled) throw new Cancelled();
+    bundle.finish();
+    return { op: 'zip-bundled', id: m.id, count: m.indices.length, blob: new Blob(parts, { type: 'application/zip' }) };
+  } finally {
+    bundle.free();
+    bundles.delete(m.id);
+  }
 }
 
 function zip(id) {
@@ -127,34 +306,98 @@ function close(id) {
 }
 
 // Where the plaintext goes: a file the user picked (File System Access, constant
-// memory, discarded on failure) or a Blob assembled from chunks.
+// memory, discarded on failure); else, where the origin-private file system can be
+// written from here (Firefox, and WebKit over http://), a file of its own, offered
+// for saving from there (constant memory; removed on failure); else a Blob assembled
+// from chunks (the engine's memory, or its disk where it pages Blobs out: Chromium).
 async function sink(handle) {
   let out = null;
   if (handle) {
-    // Some browsers cannot write a picked file from a worker: fall back to a Blob.
+    // Some browsers cannot write a picked file from a worker: fall back.
     try { out = await handle.createWritable(); } catch (_) { out = null; }
   }
   if (out) {
     return {
+      where: 'picked',
       write: (c) => out.write(c),
       close: async () => { await out.close(); return {}; },
+      // Writes went to the browser's temporary copy, which abort discards: the picked
+      // file holds no partial plaintext. The picker may have created it empty: remove
+      // it where the browser can. Returns what happened to it, for the message.
       abort: async () => {
-        await out.abort();
-        // The picker may have created an empty file: do not leave it behind.
-        try { if ((await handle.getFile()).size === 0 && handle.remove) await handle.remove(); } catch (_) { /* best effort */ }
+        try { await out.abort(); } catch (_) { /* already failed: nothing was committed */ }
+        try {
+          if ((await handle.getFile()).size > 0) return `${handle.name} was left as it was before.`;
+          if (handle.remove) { await handle.remove(); return `The empty ${handle.name} was removed.`; }
+          return `${handle.name} was left empty: delete it.`;
+        } catch (_) {
+          return `${handle.name} could not be checked: if it is there, delete it.`;
+        }
       },
     };
   }
+  const spill = await spillFile();
+  if (spill) return spill;
   let parts = [];
   return {
+    where: 'memory',
     // Plaintext comes as Blobs (fast path) or arrays (wasm): parts, never joined here.
     write: (c) => { if (c instanceof Blob) parts.push(c); else if (c.length) parts.push(new Blob([c])); },
     close: async () => ({ blob: new Blob(parts, { type: 'application/octet-stream' }) }),
-    abort: async () => { parts = []; },
+    abort: async () => { parts = []; return null; },
   };
 }
 
-const yieldToMessages = () => new Promise((r) => setTimeout(r, 0));
+// The origin-private file system, where this worker can write it synchronously.
+// Outputs are named by the time they were made; those older than a day (left by a
+// closed tab) are removed when the page starts.
+const SPILL_DIR = 'backupcrypt-output';
+const SPILL_KEEP_MS = 24 * 3600 * 1000;
+async function spillDir() {
+  if (!(self.navigator && navigator.storage && navigator.storage.getDirectory)) return null;
+  try {
+    return await (await navigator.storage.getDirectory()).getDirectoryHandle(SPILL_DIR, { create: true });
+  } catch (_) {
+    return null; // Not from this origin (file:// in Chromium and WebKit).
+  }
+}
+(async () => {
+  const dir = await spillDir();
+  if (!dir || !dir.keys) return;
+  for await (const name of dir.keys()) {
+    if (Date.now() - Number(name.split('-')[0]) > SPILL_KEEP_MS) await dir.removeEntry(name).catch(() => {});
+  }
+})().catch(() => {});
+
+async function spillFile() {
+  const dir = await spillDir();
+  if (!dir) return null;
+  const name = `${Date.now()}-${Math.random().toString(36).slice(2)}`;
+  let file, access;
+  try {
+    file = await dir.getFileHandle(name, { create: true });
+    access = await file.createSyncAccessHandle();
+  } catch (_) {
+    await dir.removeEntry(name).catch(() => {});
+    return null;
+  }
+  let at = 0;
+  return {
+    where: 'storage',
+    bytes: true,
+    write: (c) => {
+      // A full disk or quota throws here: the run fails and the file is removed.
+      const n = access.write(c, { at });
+      if (n !== c.byteLength) throw Object.assign(new Error('the browser\'s storage is full'), { name: 'QuotaExceededError' });
+      at += n;
+    },
+    close: async () => { access.flush(); access.close(); return { blob: await file.getFile() }; },
+    abort: async () => {
+      try { access.close(); } catch (_) { /* closed */ }
+      await dir.removeEntry(name).catch(() => {});
+    },
+  };
+}
 
 // Milliseconds spent in each stage of a run, for the benchmark (`profile: true` in the
 // run message; the page itself never asks). A stage awaited while others run counts
@@ -167,10 +410,13 @@ class Stages {
 }
 const UNTIMED = { time: (_, f) => f(), wait: (_, p) => p, add() {} };
 
+// Decrypts job `m.id` whole into the sink (or nowhere: `discard`, for verifying);
+// answers the `done` message.
 async function run(m) {
   const job = jobs.get(m.id);
   if (!job) throw new Error('no such job');
-  const out = await sink(m.handle);
+  const out = m.discard ? DISCARD : await sink(m.handle);
+  if (!m.discard) post({ op: 'started', id: m.id, where: out.where, bytes: job.file.size });
   const stages = m.profile ? new Stages() : UNTIMED;
   const started = performance.now();
   let lastReport = 0;
@@ -186,27 +432,31 @@ async function run(m) {
       ? await runFast(job, out, progress, stages, m.tuning)
       : await runStream(job, out, progress, stages);
     const result = await stages.wait('close', out.close());
-    post({
+    return {
       op: 'done', id: m.id, integrity, blob: result.blob || null, ms: performance.now() - started, bytes: job.file.size,
       stages: stages.ms || null,
-    });
+    };
   } catch (e) {
-    await out.abort();
+    const note = await out.abort();
+    if (note && e && typeof e === 'object') e.note = note;
     throw e;
   } finally {
     close(m.id);
   }
 }
 
+const DISCARD = { bytes: true, write() {}, close: async () => ({}), abort: async () => {} };
+
 // The fast path's pipeline, all stages at once with a bounded number of chunks in
 // each. Chromium runs a WebCrypto decryption on the calling thread, so a pool of
-// decrypt workers reads the chunks, decrypts them with WebCrypto and turns the
-// plaintext into Blobs, while this worker only feeds wasm the chunks in order (the
-// HMAC; each chunk's IV and E) and hands the Blobs to the sink in order. When wasm
-// needs every byte (AES Crypt: the HMAC), a chunk read by a decrypt worker comes here
-// first and goes back to be decrypted; otherwise (OpenSSL) this worker reads only
-// each chunk's last block, and the decrypt worker reads the chunk and decrypts it.
-// Sizes chosen by measurement (benches/browser): most of the cost of reading a File
+// decrypt workers decrypts the chunks with WebCrypto and turns the plaintext into
+// Blobs, while this worker asks the page for the chunks, feeds wasm the chunks in
+// order (AES Crypt: every byte, for the HMAC; OpenSSL: each chunk's last block) for
+// each chunk's IV and E, and hands the Blobs to the sink in order. Each chunk is
+// read with the 16 bytes after it (there are always at least 16 more before the end
+// of the file), whose place E takes: the ArrayBuffer moves from the page to this
+// worker to a decrypt worker without a copy.
+// Sizes chosen by measurement (benches/browser): most of the cost of reading a file
 // slice, a WebCrypto call and making a Blob is per call, so chunks are large; at most
 // readAhead + inFlight chunks are held at once, whatever the file's size. A run
 // message may override them (`tuning`, for the benchmark).
@@ -235,18 +485,15 @@ async function runFast(job, out, progress, stages, tuning) {
   let next = fd.bulkStart;
   const readMore = () => {
     while (reads.length < readAhead && next < end) {
-      const range = { file, start: next, len: Math.min(chunk, end - next) };
-      const bytes = whole
-        ? pool.run({ op: 'read', ...range }).then((r) => timed(r).data)
-        : file.slice(range.start + range.len - 16, range.start + range.len).arrayBuffer().then((b) => new Uint8Array(b));
-      reads.push({ range, bytes: handled(bytes) });
+      const range = { start: next, len: Math.min(chunk, end - next) };
+      reads.push({ range, bytes: handled(slice(file, range.start, range.start + range.len + 16)) });
       next += range.len;
     }
   };
   const decrypts = [];
   const writeOldest = async () => {
     const r = timed(await stages.wait('decrypt (wait)', decrypts.shift()));
-    await stages.wait('write', out.write(r.blob));
+    await stages.wait('write', out.write(r.blob || r.data));
   };
   readMore();
   while (reads.length) {
@@ -254,24 +501,19 @@ async function runFast(job, out, progress, stages, tuning) {
     const { range, bytes } = reads.shift();
     const buf = await stages.wait('read (wait)', bytes);
     readMore();
-    let request;
-    if (whole) {
-      // The chunk and the 16 bytes after it, whose place E takes (no copy).
-      const ivAndE = stages.time('absorb', () => fd.absorb(buf.subarray(0, range.len)));
-      buf.set(ivAndE.subarray(16), range.len);
-      request = { op: 'decrypt', key, iv: ivAndE.slice(0, 16), data: buf };
-    } else {
-      if (buf.length !== 16) throw changed();
-      const ivAndE = stages.time('absorb', () => fd.absorbLast(range.len, buf));
-      request = { op: 'decrypt', key, iv: ivAndE.slice(0, 16), e: ivAndE.slice(16), last: buf, ...range };
-    }
+    const ivAndE = stages.time('absorb', () => (whole
+      ? fd.absorb(buf.subarray(0, range.len))
+      : fd.absorbLast(range.len, buf.subarray(range.len - 16, range.len))));
+    buf.set(ivAndE.subarray(16), range.len);
+    const request = { op: 'decrypt', key, iv: ivAndE.slice(0, 16), data: buf, asBytes: !!out.bytes };
     decrypts.push(handled(stages.time('post', () => pool.run(request))));
     if (decrypts.length >= inFlight) await writeOldest();
     progress(range.start + range.len);
   }
   while (decrypts.length) await writeOldest();
   if (job.cancelled) throw new Cancelled();
-  await out.write(stages.time('finish', () => fd.finish(slice(file, end, fd.fileLen))));
+  const last = await stages.wait('read (wait)', slice(file, end, fd.fileLen));
+  await out.write(stages.time('finish', () => fd.finish(last)));
   return fd.integrity;
 }
 
@@ -286,30 +528,22 @@ function changed() {
   return new DOMException('the file changed while it was read', 'NotReadableError');
 }
 
-// What the decrypt workers do (and this worker, where it cannot start workers).
-// 'read': a chunk of the File and the 16 bytes after it (there are always at least
-// 16 more before the end of the file). 'decrypt': one WebCrypto AES-CBC decryption of
-// a chunk given as bytes with E in its last 16, or as a File range read here with E
-// put in place (after checking that its last block is the one wasm was given); the
-// plaintext is returned as a Blob, made here, off the HMAC's worker.
-async function chunkWork({ op, key, iv, data, file, start, len, last, e }) {
-  const t0 = performance.now();
-  if (!data) {
-    data = new Uint8Array(await file.slice(start, start + len + 16).arrayBuffer());
-    if (data.length !== len + 16) throw changed();
-  }
+// What the decrypt workers do (and this worker, where it cannot start workers): one
+// WebCrypto AES-CBC decryption of a chunk given with E in its last 16 bytes; the
+// plaintext is returned as a Blob, made here, off the HMAC's worker (or as bytes,
+// moved, for a sink that writes bytes).
+async function chunkWork({ key, iv, data, asBytes }) {
   const t1 = performance.now();
-  if (op === 'read') return { data, ms: { read: t1 - t0 } };
-  if (last && data.subarray(len - 16, len).some((b, i) => b !== last[i])) throw changed();
-  if (e) data.set(e, len);
   const plain = await crypto.subtle.decrypt({ name: 'AES-CBC', iv }, key, data);
   const t2 = performance.now();
+  if (asBytes) return { data: new Uint8Array(plain), ms: { AES: t2 - t1 } };
   const blob = new Blob([plain]);
-  return { blob, ms: { read: t1 - t0, AES: t2 - t1, Blob: performance.now() - t2 } };
+  return { blob, ms: { AES: t2 - t1, Blob: performance.now() - t2 } };
 }
 
 // A decrypt worker's message loop: one request per message, answered with its id.
 function decryptWorker() {
+  onmessageerror = () => postMessage({ broken: 'a decrypt worker could not read its request' });
   onmessage = async (ev) => {
     try {
       const r = ev.data.op === 'ping' ? {} : await chunkWork(ev.data);
@@ -321,15 +555,22 @@ function decryptWorker() {
 }
 
 // The decrypt workers, started once and kept; chunks go round-robin. Where workers
-// cannot start workers (or they do not answer), chunks are decrypted here, one after
-// another.
+// cannot start workers (WebKit from file://), or they do not answer, chunks are
+// decrypted here, one after another.
 let pool = null;
 let noPool = false;
 async function decryptPool(size) {
   if (typeof Worker !== 'function' || size === 0 || noPool) return LOCAL_DECRYPT;
-  if (!pool || pool.size !== size) {
+  if (!pool || pool.size !== size || pool.broken) {
     if (pool) pool.close();
-    pool = new DecryptPool(size);
+    try {
+      pool = new DecryptPool(size);
+    } catch (_) {
+      // Not allowed here (WebKit, from file://: SecurityError).
+      pool = null;
+      noPool = true;
+      return LOCAL_DECRYPT;
+    }
     const started = Promise.all(pool.workers.map(() => pool.run({ op: 'ping' })));
     pool.started = Promise.race([started, new Promise((_, no) => setTimeout(() => no(new Error('no answer')), 10000))]);
   }
@@ -347,7 +588,7 @@ async function decryptPool(size) {
 class DecryptPool {
   constructor(size) {
     this.size = size;
-    const source = `'use strict';\n${changed}\n${chunkWork}\n(${decryptWorker})();`;
+    const source = `'use strict';\n${chunkWork}\n(${decryptWorker})();`;
     this.url = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
     this.waiting = new Map();
     this.nextId = 0;
@@ -355,25 +596,36 @@ class DecryptPool {
       const w = new Worker(this.url);
       w.onmessage = (ev) => {
         const { id, error } = ev.data;
+        if (ev.data.broken) return broken(ev.data.broken);
         const p = this.waiting.get(id);
         this.waiting.delete(id);
         if (error) p.reject(Object.assign(new Error(error.message), { name: error.name }));
         else p.resolve(ev.data);
       };
-      w.onerror = (ev) => {
-        ev.preventDefault();
-        for (const p of this.waiting.values()) p.reject(new Error(`a decrypt worker failed: ${ev.message}`));
+      // A decrypt worker that fails, or whose answer cannot be read, fails the run
+      // (with a message) and the pool: the next run starts new workers.
+      const broken = (why) => {
+        for (const p of this.waiting.values()) p.reject(Object.assign(new Error(why), { name: 'WorkerFailed' }));
         this.waiting.clear();
+        this.broken = true;
       };
+      w.onerror = (ev) => { ev.preventDefault(); broken(`a decrypt worker failed: ${ev.message}`); };
+      w.onmessageerror = () => broken('a decrypt worker\'s answer could not be read');
       return w;
     });
   }
 
   run(request) {
     const id = this.nextId++;
-    return new Promise((resolve, reject) => {
+    const answer = new Promise((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });
       this.workers[id % this.size].postMessage({ id, ...request }, request.data ? [request.data.buffer] : []);
+    });
+    // A worker that never answers fails the run with a message, and the pool.
+    return within(answer, STALL_MS, 'a decrypt worker did not answer').catch((e) => {
+      this.waiting.delete(id);
+      if (e.name === 'Stalled') this.broken = true;
+      throw e;
     });
   }
 
@@ -388,15 +640,18 @@ const LOCAL_DECRYPT = { run: chunkWork };
 
 async function runStream(job, out, progress, stages) {
   const d = job.stream;
-  const size = job.file.size;
-  let n = 0;
+  const { file } = job;
+  const size = file.size;
+  // One chunk read ahead while wasm decrypts the one before.
+  const read = (pos) => (pos < size ? handled(slice(file, pos, Math.min(size, pos + WASM_CHUNK))) : null);
+  let ahead = read(0);
   for (let pos = 0; pos < size; pos += WASM_CHUNK) {
     if (job.cancelled) throw new Cancelled();
-    const data = stages.time('read', () => slice(job.file, pos, Math.min(size, pos + WASM_CHUNK)));
+    const data = await stages.wait('read (wait)', ahead);
+    ahead = read(pos + WASM_CHUNK);
     const plain = stages.time('wasm decrypt', () => d.update(data));
     await stages.wait('write', out.write(plain));
     progress(Math.min(size, pos + WASM_CHUNK));
-    if (++n % 8 === 0) await yieldToMessages();
   }
   await out.write(d.finish());
   return d.integrity;

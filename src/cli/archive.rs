@@ -14,6 +14,7 @@ use backupcrypt::zip::{ArchiveOptions, Compression, archive_paths};
 use clap::Args as ClapArgs;
 
 use super::Global;
+use super::checked::Teed;
 use super::encrypt::FormatArg;
 use super::exit::{self, Failure};
 use super::openssl::OpenSslArgs;
@@ -42,6 +43,11 @@ pub struct Args {
     /// OpenSSL: base64 armour.
     #[arg(short = 'a', long)]
     pub base64: bool,
+    /// With an s3:// source: start a new part when the next object would take the
+    /// current one over this many bytes (suffixes K, M, G, T); the parts are named
+    /// OUT with `--part-N` before `.zip.encrypted`, and made only once all are written.
+    #[arg(long, value_name = "BYTES", value_parser = super::extract::parse_size)]
+    pub part_size: Option<u64>,
     #[command(flatten)]
     pub password: PasswordArgs,
     #[command(flatten)]
@@ -55,6 +61,12 @@ pub struct Args {
 pub fn run(args: Args, global: &Global) -> exit::Result {
     let to = super::encrypt::target(args.format, args.base64, &args.openssl)?;
     let dest = Destination::from_arg(&args.output);
+    if args.paths.iter().any(|p| super::s3::is_s3(p.as_os_str())) {
+        return super::archive_s3::run(&args, to, &dest, global);
+    }
+    if args.part_size.is_some() {
+        return Err(Failure::usage("--part-size needs an s3:// source"));
+    }
     let armoured = matches!(to, EncryptTo::OpenSsl(p) if p.armour != Armour::Binary);
     if dest.is_terminal() && !armoured {
         return Err(Failure::usage(
@@ -70,13 +82,23 @@ pub fn run(args: Args, global: &Global) -> exit::Result {
     let nothing = match dest {
         Destination::Stdout => "discard what was written to standard output",
         Destination::File(_) => "nothing was written",
+        Destination::S3(_) => "no object was made",
     };
-    let writer = EncryptingWriter::new(&mut out, &password, to).map_err(|e| exit::from_error(&e, nothing))?;
     let options =
         ArchiveOptions { compression: if args.deflate { Compression::Deflate } else { Compression::Stored } };
+    // To S3: the encrypted bytes pass verify's checks on their way up, or no object is made.
+    let remote = matches!(dest, Destination::S3(_));
+    let teed = Teed::new_if(remote, &mut out, &password, &to).map_err(|e| exit::from_io(&e, nothing))?;
+    let writer = EncryptingWriter::new(teed, &password, to).map_err(|e| exit::from_error(&e, nothing))?;
     let (writer, report) =
         archive_paths(&args.paths, writer, &options).map_err(|e| exit::from_io(&e, nothing))?;
-    writer.finish().map_err(|e| exit::from_io(&e, nothing))?;
+    let teed = writer.finish().map_err(|e| exit::from_io(&e, nothing))?;
+    if let (_, Err(detail)) = teed.finish() {
+        return Err(Failure::new(
+            super::exit::Exit::Damaged,
+            format!("the encrypted archive failed verify's checks ({detail}); {nothing}"),
+        ));
+    }
     out.commit()?;
     for (path, why) in &report.skipped {
         eprintln!("backupcrypt: skipped {}: {why}", path.display());

@@ -47,9 +47,17 @@ pub struct DecryptArgs {
 /// Chooses where the plaintext goes.
 fn destination(input: Option<&Path>, output: Option<&Path>) -> exit::Result<Destination> {
     if let Some(out) = output {
-        return Ok(Destination::from_arg(out));
+        let dest = Destination::from_arg(out);
+        if matches!(dest, Destination::S3(_)) {
+            return Err(Failure::usage(
+                "decrypted data never goes to S3: name a file with -o, or - for standard output",
+            ));
+        }
+        return Ok(dest);
     }
-    match input.filter(|p| p.as_os_str() != "-") {
+    // An s3:// object is decrypted into the current folder, under its own name.
+    let remote = input.and_then(super::s3::url).map(|(u, _)| PathBuf::from(u.file_name()));
+    match remote.as_deref().or(input).filter(|p| p.as_os_str() != "-") {
         None => Ok(Destination::Stdout),
         Some(path) => output::strip_encrypted_suffix(path).map(Destination::File).ok_or_else(|| {
             Failure::usage(format!(

@@ -1,8 +1,12 @@
 //! `backupcrypt encrypt [INPUT] [-o OUTPUT] [--format aescrypt|aescrypt3|openssl]`.
 //!
-//! Streams: `pg_dump … | backupcrypt encrypt --format openssl | aws s3 cp - s3://…`
-//! needs no plaintext on disk. The default format is AES Crypt v2, what
-//! pyAesCrypt reads; `openssl` output decrypts with `openssl enc -d` and the
+//! Streams: `backupcrypt encrypt --format openssl -o s3://bucket/key -- pg_dump …`
+//! needs no plaintext on disk, and makes the object only if pg_dump exits 0 and
+//! the encrypted stream passed `verify`'s checks on its way up. In the pipe form
+//! (`pg_dump | backupcrypt encrypt -o …`) backupcrypt cannot see the producer's
+//! exit status: only the content checks (a pg_dump's footer) stand between a
+//! producer that died and a truncated object. The default format is AES Crypt v2,
+//! what pyAesCrypt reads; `openssl` output decrypts with `openssl enc -d` and the
 //! same flags (printed on stderr).
 
 use std::io::IsTerminal;
@@ -14,8 +18,9 @@ use backupcrypt::{Error, aescrypt};
 use clap::{Args, ValueEnum};
 
 use super::Global;
+use super::checked::Teed;
 use super::decrypt::check_distinct;
-use super::exit::{self, Failure};
+use super::exit::{self, Exit, Failure};
 use super::input::Input;
 use super::openssl::OpenSslArgs;
 use super::output::{Destination, Output, Tracked};
@@ -55,6 +60,10 @@ pub struct EncryptArgs {
     /// OpenSSL: base64 armour (`-a`).
     #[arg(short = 'a', long)]
     pub base64: bool,
+    /// Run COMMAND and encrypt its standard output; the output is made (the file
+    /// named, the S3 upload completed) only if COMMAND exits 0.
+    #[arg(last = true, value_name = "COMMAND", conflicts_with_all = ["input", "infile"])]
+    pub command: Vec<std::ffi::OsString>,
     #[command(flatten)]
     pub password: PasswordArgs,
     #[command(flatten)]
@@ -132,10 +141,17 @@ pub fn run(args: EncryptArgs, global: &Global) -> exit::Result {
             "refusing to write encrypted data to a terminal: redirect standard output or name a file with -o",
         ));
     }
-    let input = Input::open(input_path)?;
+    let mut child = None;
+    let input = if args.command.is_empty() {
+        Input::open(input_path)?
+    } else {
+        let (c, input) = super::produce::spawn(&args.command)?;
+        child = Some(c);
+        input
+    };
     let mut out = Output::create(&dest, args.force)?;
     let prompting = !args.password.is_given() && std::env::var_os(super::password::ENV).is_none();
-    if input.path.is_none() && std::io::stdin().is_terminal() && prompting {
+    if input.path.is_none() && child.is_none() && std::io::stdin().is_terminal() && prompting {
         // The prompt and the data would both come from the terminal.
         return Err(Failure::usage(
             "standard input is a terminal: name the file to encrypt, or pipe the data in and give the password \
@@ -143,24 +159,47 @@ pub fn run(args: EncryptArgs, global: &Global) -> exit::Result {
         ));
     }
     let password = args.password.read(Prompt::Confirm)?;
-    let nothing =
-        if out.is_streaming() { "discard what was written to the output" } else { "nothing was written" };
+    let nothing = match &dest {
+        Destination::S3(_) => "no object was made",
+        _ if out.is_streaming() => "discard what was written to the output",
+        _ => "nothing was written",
+    };
     let name = input.name.clone();
     let mut progress = Progress::new("encrypting", input.len, global.quiet);
     progress.phase("deriving the key");
-    let (result, write_failed) = {
+    let remote = matches!(dest, Destination::S3(_));
+    let (result, write_failed, verdict) = {
         let counted = Counting::new(input.into_reader(), &mut progress);
-        let mut sink = Tracked::new(&mut out);
-        let result = encrypt_stream(counted, &mut sink, &password, to);
-        (result, sink.failed)
+        if remote {
+            let teed = Teed::new(&mut out, &password, &to).map_err(|e| exit::from_io(&e, nothing))?;
+            let mut sink = Tracked::new(teed);
+            let result = encrypt_stream(counted, &mut sink, &password, to);
+            let failed = sink.failed;
+            let (_, verdict) = sink.into_inner().finish();
+            (result, failed, Some(verdict))
+        } else {
+            let mut sink = Tracked::new(&mut out);
+            let result = encrypt_stream(counted, &mut sink, &password, to);
+            (result, sink.failed, None)
+        }
     };
     drop(password);
     progress.finish();
+    if let Some(c) = child {
+        // The producer's verdict first: its failure explains any other.
+        super::produce::wait(c, &name, nothing)?;
+    }
     let n = result.map_err(|e| match e {
         Error::Io(io) if write_failed => exit::from_io(&io, &format!("writing the output failed; {nothing}")),
         Error::Io(io) => exit::from_io(&io, &format!("reading {name} failed; {nothing}")),
         e => exit::from_error(&e, nothing),
     })?;
+    if let Some(Err(detail)) = &verdict {
+        return Err(Failure::new(
+            Exit::Damaged,
+            format!("the encrypted stream failed verify's checks ({detail}); {nothing}"),
+        ));
+    }
     out.commit()?;
     if !global.quiet {
         eprintln!(

@@ -116,7 +116,7 @@ pub fn run(args: Args, global: &Global) -> exit::Result {
 }
 
 /// `64G`, `500M`, `1024`: a byte count with an optional binary suffix.
-fn parse_size(s: &str) -> Result<u64, String> {
+pub fn parse_size(s: &str) -> Result<u64, String> {
     let t = s.trim();
     let shift = match t.chars().last().map(|c| c.to_ascii_uppercase()) {
         Some('K') => 10,

@@ -3,6 +3,8 @@
 //! The first bytes can be looked at before streaming starts ([`Input::head`]);
 //! for a regular file the last bytes and the length are known too, which lets the
 //! OpenSSL option detection check the final padding without reading everything.
+//! An `s3://bucket/key` name is one object read with a single GET (its length
+//! known from the answer, its tail by one ranged GET when asked for).
 
 use std::fs::File;
 use std::io::{self, Cursor, Read};
@@ -22,6 +24,7 @@ pub struct Input {
     reader: Box<dyn Read>,
     head: Vec<u8>,
     at_end: bool,
+    s3: Option<(backupcrypt::s3::Client, backupcrypt::s3::S3Url, Option<String>)>,
 }
 
 impl Input {
@@ -39,8 +42,24 @@ impl Input {
                 reader: Box::new(io::stdin().lock()),
                 head: Vec::new(),
                 at_end: false,
+                s3: None,
             });
         };
+        if let Some((url, version)) = super::s3::url(path) {
+            let client = super::s3::client()?;
+            let object = backupcrypt::s3::ObjectReader::open(&client, &url, version.as_deref())
+                .map_err(|e| super::s3::failure(&e, "nothing was read"))?;
+            return Ok(Input {
+                name: url.to_string(),
+                path: Some(path.to_path_buf()),
+                len: object.len,
+                file: None,
+                reader: Box::new(object),
+                head: Vec::new(),
+                at_end: false,
+                s3: Some((client, url, version)),
+            });
+        }
         let file = File::open(path)
             .map_err(|e| Failure::new(Exit::Failure, format!("cannot open {}: {e}", path.display())))?;
         let meta = file
@@ -61,7 +80,13 @@ impl Input {
             reader: Box::new(reader),
             head: Vec::new(),
             at_end: false,
+            s3: None,
         })
+    }
+
+    /// A stream from elsewhere (a command's standard output), named `name`.
+    pub fn from_reader(name: String, reader: Box<dyn Read>) -> Input {
+        Input { name, path: None, len: None, file: None, reader, head: Vec::new(), at_end: false, s3: None }
     }
 
     /// The first `n` bytes (fewer if the input is shorter), read once and kept for
@@ -102,6 +127,16 @@ impl Input {
     /// The last `n` bytes of a regular file (fewer if it is shorter); `None` for a
     /// stream, whose end is not known in advance.
     pub fn tail(&self, n: usize) -> Option<Vec<u8>> {
+        if let (Some((client, url, version)), Some(len)) = (&self.s3, self.len) {
+            let n = (n as u64).min(len);
+            if n == 0 {
+                return Some(Vec::new());
+            }
+            let (data, _) = client
+                .get_range(&url.bucket, &url.key, version.as_deref(), &format!("{}-{}", len - n, len - 1))
+                .ok()?;
+            return Some(data);
+        }
         let (file, len) = (self.file.as_ref()?, self.len?);
         let n = n.min(usize::try_from(len).unwrap_or(usize::MAX));
         let mut buf = vec![0; n];

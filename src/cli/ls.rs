@@ -103,10 +103,15 @@ pub fn open(
 ) -> exit::Result<Opened> {
     let nothing = "nothing was read";
     let name = exit::display(path);
-    let mut file = if path.as_os_str() == "-" {
-        spool_stdin()?
+    let remote = super::s3::is_s3(path.as_os_str());
+    let mut file: Box<dyn ZipSource> = if path.as_os_str() == "-" {
+        Box::new(spool_stdin()?)
+    } else if remote {
+        Box::new(super::s3::open_random(path)?)
     } else {
-        File::open(path).map_err(|e| Failure::new(Exit::Failure, format!("cannot open {name}: {e}")))?
+        Box::new(
+            File::open(path).map_err(|e| Failure::new(Exit::Failure, format!("cannot open {name}: {e}")))?,
+        )
     };
     let mut head = Vec::with_capacity(sniff::SNIFF_LEN);
     (&mut file)
@@ -121,8 +126,7 @@ pub fn open(
         return Err(not_encrypted(kind, &name));
     }
     if kind == Kind::Plain(Content::Zip) && !openssl_without_header {
-        let archive = Archive::new(Box::new(file) as Box<dyn ZipSource>)
-            .map_err(|e| from_zip(&e, nothing).about_name(&name))?;
+        let archive = Archive::new(file).map_err(|e| from_zip(&e, nothing).about_name(&name))?;
         return Ok(Opened { archive, integrity: None });
     }
     let password = password.read(Prompt::Once)?;
@@ -149,6 +153,10 @@ pub fn open(
     };
     let mut reader = SeekableDecryptor::new(file, &password, &options)
         .map_err(|e| exit::from_error(&e, nothing).about_name(&name))?;
+    if remote {
+        // One ranged GET per MiB: the central directory and an entry's data come in few requests.
+        reader = reader.with_window(1 << 20);
+    }
     let mut integrity = Integrity::Unchecked;
     if verify {
         integrity = reader.verify().map_err(|e| exit::from_error(&e, nothing).about_name(&name))?;

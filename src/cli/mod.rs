@@ -6,6 +6,8 @@
 //! result into an exit code (see [`exit`]).
 
 pub mod archive;
+pub mod archive_s3;
+pub mod checked;
 pub mod decrypt;
 pub mod encrypt;
 pub mod exit;
@@ -18,7 +20,9 @@ pub mod open;
 pub mod openssl;
 pub mod output;
 pub mod password;
+pub mod produce;
 pub mod progress;
+pub mod s3;
 pub mod verify;
 
 use std::io::Write;
@@ -32,6 +36,8 @@ pub struct Global {
     /// No progress bar and no summary on stderr (errors are still shown).
     #[arg(short = 'q', long, global = true)]
     pub quiet: bool,
+    #[command(flatten)]
+    pub s3: s3::S3Args,
 }
 
 /// Open, verify and write encrypted backups (OpenSSL `enc` and AES Crypt / pyAesCrypt).
@@ -106,6 +112,7 @@ pub fn run() -> ExitCode {
         }
     };
     let global = cli.global;
+    s3::configure(global.s3.clone());
     let result = match cli.command {
         Command::Decrypt(args) => decrypt::run(args, &global),
         Command::Encrypt(args) => encrypt::run(args, &global),
@@ -120,6 +127,7 @@ pub fn run() -> ExitCode {
         }
         Command::Man { dir } => man(dir.as_deref()),
     };
+    s3::report_stats();
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => failure.report(),

@@ -23,6 +23,9 @@ pub enum Output {
     /// An existing device or FIFO (`/dev/null`, a named pipe): written in place,
     /// streaming like standard output, since it cannot be replaced atomically.
     Device(File),
+    /// An S3 object: a multipart upload, completed (the object made) on
+    /// [`Output::commit`] and never otherwise.
+    S3(Box<backupcrypt::s3::Upload>, String),
 }
 
 /// Buffered standard output that, unless committed, drops its buffer instead of
@@ -71,12 +74,20 @@ pub enum Destination {
     Stdout,
     /// This file.
     File(PathBuf),
+    /// This S3 object (`s3://bucket/key`).
+    S3(backupcrypt::s3::S3Url),
 }
 
 impl Destination {
     /// `-` means standard output.
     pub fn from_arg(path: &Path) -> Self {
-        if path.as_os_str() == "-" { Destination::Stdout } else { Destination::File(path.to_path_buf()) }
+        if path.as_os_str() == "-" {
+            return Destination::Stdout;
+        }
+        match path.to_str().and_then(backupcrypt::s3::S3Url::parse) {
+            Some(url) => Destination::S3(url),
+            None => Destination::File(path.to_path_buf()),
+        }
     }
 
     /// True for standard output when it is a terminal.
@@ -89,6 +100,7 @@ impl Destination {
         match self {
             Destination::Stdout => "<stdout>".into(),
             Destination::File(p) => p.display().to_string(),
+            Destination::S3(u) => u.to_string(),
         }
     }
 }
@@ -109,6 +121,12 @@ impl Output {
     /// Exit 1 with advice when the file exists or the directory is not writable.
     pub fn create(dest: &Destination, force: bool) -> exit::Result<Output> {
         match dest {
+            Destination::S3(url) => {
+                let client = super::s3::client()?;
+                let upload = backupcrypt::s3::Upload::start(&client, url)
+                    .map_err(|e| super::s3::failure(&e, "nothing was written"))?;
+                Ok(Output::S3(Box::new(upload), url.to_string()))
+            }
             Destination::Stdout => {
                 let raw = raw_stdout().map_err(|e| exit::from_io(&e, "cannot write to standard output"))?;
                 Ok(Output::Stdout(StdoutSink(Some(io::BufWriter::with_capacity(1 << 16, raw)))))
@@ -169,6 +187,14 @@ impl Output {
                 .and_then(Write::flush)
                 .map_err(|e| exit::from_io(&e, "writing standard output failed")),
             Output::Device(mut f) => f.flush().map_err(|e| exit::from_io(&e, "writing the output failed")),
+            Output::S3(upload, name) => match upload.finish() {
+                Ok(Some(version)) => {
+                    eprintln!("backupcrypt: {name} written (version {version})");
+                    Ok(())
+                }
+                Ok(None) => Ok(()),
+                Err(e) => Err(super::s3::failure(&e, &format!("no object was made at {name}"))),
+            },
             Output::File(f) => {
                 let dest = f.dest().to_path_buf();
                 f.persist().map_err(|e| {
@@ -195,6 +221,7 @@ impl Write for Output {
             Output::File(f) => f.write(buf),
             Output::Stdout(w) => w.get()?.write(buf),
             Output::Device(f) => f.write(buf),
+            Output::S3(u, _) => u.write(buf),
         }
     }
 
@@ -203,6 +230,7 @@ impl Write for Output {
             Output::File(f) => f.write_all(buf),
             Output::Stdout(w) => w.get()?.write_all(buf),
             Output::Device(f) => f.write_all(buf),
+            Output::S3(u, _) => u.write_all(buf),
         }
     }
 
@@ -211,6 +239,7 @@ impl Write for Output {
             Output::File(f) => f.flush(),
             Output::Stdout(w) => w.get()?.flush(),
             Output::Device(f) => f.flush(),
+            Output::S3(u, _) => u.flush(),
         }
     }
 }
@@ -229,6 +258,11 @@ impl<W: Write> Tracked<W> {
     /// Wraps `inner`.
     pub fn new(inner: W) -> Self {
         Tracked { inner, written: 0, failed: false }
+    }
+
+    /// The wrapped writer.
+    pub fn into_inner(self) -> W {
+        self.inner
     }
 }
 

@@ -1,6 +1,6 @@
 //! Where the password comes from.
 //!
-//! In order: `--password-file PATH`, `--password-env NAME`, `--password VALUE`
+//! In order: `--password-file PATH` (a key file: [`Password::from_key_file`]), `--password-env NAME`, `--password VALUE`
 //! (decrypt.py / pyAesCrypt `-p` compatibility, with a warning: other processes
 //! can read the command line), the environment variable `BACKUPCRYPT_PASSWORD`,
 //! and last a no-echo prompt when standard input is a terminal. The password is
@@ -22,7 +22,8 @@ pub const ENV: &str = "BACKUPCRYPT_PASSWORD";
 #[derive(Args, Debug, Clone, Default)]
 #[command(next_help_heading = "Password (default: $BACKUPCRYPT_PASSWORD, else a prompt)")]
 pub struct PasswordArgs {
-    /// Read the password from this file (its bytes; one trailing newline is removed).
+    /// Read the password from this file: its text (UTF-8, or UTF-16 with a byte-order mark as
+    /// AES Crypt's key generator writes); one trailing newline is removed.
     #[arg(long, value_name = "PATH", group = "password_source")]
     pub password_file: Option<PathBuf>,
     /// Read the password from this environment variable.
@@ -53,17 +54,6 @@ fn bytes(s: OsString) -> Vec<u8> {
     }
 }
 
-/// Removes one trailing `\n` (or `\r\n`), as `echo secret > file` adds.
-fn strip_newline(mut b: Vec<u8>) -> Vec<u8> {
-    if b.last() == Some(&b'\n') {
-        b.pop();
-        if b.last() == Some(&b'\r') {
-            b.pop();
-        }
-    }
-    b
-}
-
 impl PasswordArgs {
     /// True if a source was named on the command line.
     pub fn is_given(&self) -> bool {
@@ -81,7 +71,10 @@ impl PasswordArgs {
             let data = std::fs::read(path).map_err(|e| {
                 Failure::new(Exit::Failure, format!("cannot read the password file {}: {e}", path.display()))
             })?;
-            return Ok(Password::new(strip_newline(data)));
+            let data = zeroize::Zeroizing::new(data);
+            return Password::from_key_file(&data).map_err(|e| {
+                Failure::usage(format!("the password file {} cannot be read as text: {e}", path.display()))
+            });
         }
         if let Some(name) = &self.password_env {
             let value = std::env::var_os(name).ok_or_else(|| {
@@ -129,18 +122,4 @@ fn ask(prompt: Prompt) -> exit::Result<Password> {
         }
     }
     Ok(first)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn one_trailing_newline_is_removed() {
-        assert_eq!(strip_newline(b"pw\n".to_vec()), b"pw");
-        assert_eq!(strip_newline(b"pw\r\n".to_vec()), b"pw");
-        assert_eq!(strip_newline(b"pw\n\n".to_vec()), b"pw\n");
-        assert_eq!(strip_newline(b"pw ".to_vec()), b"pw ");
-        assert_eq!(strip_newline(b"\n".to_vec()), b"");
-    }
 }

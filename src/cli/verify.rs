@@ -39,6 +39,16 @@ pub struct VerifyArgs {
     /// Refuse AES Crypt v3 files asking for more PBKDF2 iterations than this.
     #[arg(long, value_name = "N", default_value_t = aescrypt::V3_MAX_ITERATIONS)]
     pub max_iterations: u32,
+    /// Per kind of backup, check runs newest first and stop at the first intact one
+    /// (older ones are not checked).
+    #[arg(long)]
+    pub newest: bool,
+    /// s3://bucket/prefix/: check every version of every object, not only the latest.
+    #[arg(long)]
+    pub all_versions: bool,
+    /// How many objects are checked at once (S3 prefixes; local files go one by one).
+    #[arg(long, value_name = "N", default_value_t = 4)]
+    pub jobs: usize,
     #[command(flatten)]
     pub password: PasswordArgs,
     #[command(flatten)]
@@ -302,6 +312,63 @@ fn judge(integrity: Integrity, content: ContentCheck) -> (Status, String) {
     (status, detail)
 }
 
+/// What checking one stream found.
+pub struct Checked {
+    /// The verdict.
+    pub status: Status,
+    /// The sentence after it.
+    pub detail: String,
+    /// What the format checked, when decryption got to the end.
+    pub integrity: Option<Integrity>,
+    /// What the content looked like, when decryption got to the end.
+    pub content: Option<ContentCheck>,
+}
+
+/// Decrypts `reader` to nowhere and judges it: the checks of `verify` on any stream
+/// (a file, an S3 object, or the encrypted bytes on their way up to S3).
+pub fn check_reader<R: Read>(
+    reader: R,
+    password: &Password,
+    options: backupcrypt::DecryptOptions,
+    openssl: Option<core_openssl::Params>,
+) -> Checked {
+    let mut sink = Sink::new();
+    let mut version = None;
+    let result = {
+        let mut reader = DecryptingReader::new(reader, password.clone(), options);
+        let mut buf = zeroize::Zeroizing::new(vec![0u8; backupcrypt::io::CHUNK]);
+        loop {
+            match reader.read(&mut buf) {
+                Ok(0) => break reader.integrity().ok_or(Error::Truncated),
+                Ok(n) => {
+                    version = version.or(reader.aescrypt_header().map(|h| h.version));
+                    sink.feed(&buf[..n]);
+                }
+                Err(e) if e.kind() == ErrorKind::Interrupted => {}
+                Err(e) => break Err(Error::from(e)),
+            }
+        }
+    };
+    match result {
+        Err(e) => Checked {
+            status: Status::from_exit(exit::exit_for(&e)),
+            detail: e.to_string(),
+            integrity: None,
+            content: None,
+        },
+        Ok(integrity) => {
+            let content = sink.check();
+            let (status, detail) = judge(integrity, content);
+            let detail = match (openssl, version) {
+                (Some(p), _) => format!("OpenSSL `{}`, {detail}", p.openssl_flags()),
+                (None, Some(v)) => format!("AES Crypt v{v}, {detail}"),
+                (None, None) => format!("AES Crypt, {detail}"),
+            };
+            Checked { status, detail, integrity: Some(integrity), content: Some(content) }
+        }
+    }
+}
+
 /// Verifies one file.
 pub fn check_file(
     path: &Path,
@@ -310,7 +377,9 @@ pub fn check_file(
     limits: Limits,
     quiet: bool,
 ) -> Report {
-    let name = names::parse(&path.to_string_lossy()).map(|n| Named {
+    let shown = path.to_string_lossy();
+    // An object version is named `s3://bucket/key?versionId=ID`: the name is the key's.
+    let name = names::parse(shown.split_once("?versionId=").map_or(&*shown, |(k, _)| k)).map(|n| Named {
         space: n.space.map(str::to_owned),
         kind: n.kind,
         time: n.time,
@@ -341,52 +410,103 @@ pub fn check_file(
     report.format = prepared.format;
     let mut progress = Progress::new("verifying", input.len, quiet);
     progress.phase("deriving the key");
-    let mut sink = Sink::new();
-    let mut version = None;
-    let result = {
+    let checked = {
         let counted = Counting::new(input.into_reader(), &mut progress);
-        let mut reader = DecryptingReader::new(counted, password.clone(), prepared.options);
-        let mut buf = zeroize::Zeroizing::new(vec![0u8; backupcrypt::io::CHUNK]);
-        loop {
-            match reader.read(&mut buf) {
-                Ok(0) => break reader.integrity().ok_or(Error::Truncated),
-                Ok(n) => {
-                    version = version.or(reader.aescrypt_header().map(|h| h.version));
-                    sink.feed(&buf[..n]);
-                }
-                Err(e) if e.kind() == ErrorKind::Interrupted => {}
-                Err(e) => break Err(Error::from(e)),
-            }
-        }
+        check_reader(counted, password, prepared.options, prepared.openssl.map(|d| d.params))
     };
     progress.finish();
-    match result {
-        Err(e) => {
-            report.status = Status::from_exit(exit::exit_for(&e));
-            report.detail = e.to_string();
-        }
-        Ok(integrity) => {
-            let content = sink.check();
-            let (status, detail) = judge(integrity, content);
-            report.integrity = Some(integrity);
-            report.content = Some(content);
-            report.status = status;
-            report.detail = match (prepared.format, prepared.openssl) {
-                (Some(Format::OpenSsl), Some(d)) => {
-                    format!("OpenSSL `{}`, {detail}", d.params.openssl_flags())
-                }
-                _ => match version {
-                    Some(v) => format!("AES Crypt v{v}, {detail}"),
-                    None => format!("AES Crypt, {detail}"),
-                },
-            };
-        }
-    }
+    report.status = checked.status;
+    report.detail = checked.detail;
+    report.integrity = checked.integrity;
+    report.content = checked.content;
     report
 }
 
+/// The page's rule too ([`backupcrypt::names::plaintext_name`]).
+fn is_encrypted_name(name: &str) -> bool {
+    backupcrypt::names::is_encrypted_name(name)
+}
+
+/// Expands folders (and `s3://bucket/prefix/` names: listed, one GET per 1,000
+/// objects) into the encrypted files they hold (sorted, recursively).
+fn collect(paths: &[PathBuf], all_versions: bool) -> exit::Result<Vec<PathBuf>> {
+    let (remote, local): (Vec<PathBuf>, Vec<PathBuf>) =
+        paths.iter().cloned().partition(|p| super::s3::is_s3(p.as_os_str()));
+    let mut out = collect_local(&local)?;
+    for p in &remote {
+        let s = p.to_string_lossy();
+        let is_prefix = s.ends_with('/') || super::s3::url(p).is_some_and(|(u, _)| u.key.is_empty());
+        if !is_prefix {
+            out.push(p.clone());
+            continue;
+        }
+        let mut listed = super::s3::list(p, all_versions)?;
+        listed.retain(|(_, l)| is_encrypted_name(l.key.rsplit('/').next().unwrap_or("")));
+        listed.sort_by(|a, b| a.1.key.cmp(&b.1.key).then(b.1.last_modified.cmp(&a.1.last_modified)));
+        out.extend(listed.into_iter().map(|(path, _)| path));
+    }
+    Ok(out)
+}
+
+/// Checks `files`, `jobs` at a time, keeping their order.
+fn check_all(files: &[PathBuf], jobs: usize, check: &(dyn Fn(&Path) -> Report + Sync)) -> Vec<Report> {
+    if jobs <= 1 || files.len() <= 1 {
+        return files.iter().map(|p| check(p)).collect();
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let results: std::sync::Mutex<Vec<Option<Report>>> =
+        std::sync::Mutex::new(files.iter().map(|_| None).collect());
+    std::thread::scope(|scope| {
+        for _ in 0..jobs.min(files.len()) {
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some(p) = files.get(i) else { break };
+                    let r = check(p);
+                    results.lock().unwrap_or_else(std::sync::PoisonError::into_inner)[i] = Some(r);
+                }
+            });
+        }
+    });
+    results.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner).into_iter().flatten().collect()
+}
+
+/// `--newest`: per (space, kind), runs newest first until one is intact. Files
+/// without a backup name are all checked.
+fn check_newest(files: &[PathBuf], jobs: usize, check: &(dyn Fn(&Path) -> Report + Sync)) -> Vec<Report> {
+    type Series = (Option<String>, Kind);
+    let mut series: BTreeMap<Series, BTreeMap<Timestamp, Vec<PathBuf>>> = BTreeMap::new();
+    let mut unnamed = Vec::new();
+    for p in files {
+        let shown = p.to_string_lossy();
+        match names::parse(shown.split_once("?versionId=").map_or(&*shown, |(k, _)| k)) {
+            Some(n) => series
+                .entry((n.space.map(str::to_owned), n.kind))
+                .or_default()
+                .entry(n.time)
+                .or_default()
+                .push(p.clone()),
+            None => unnamed.push(p.clone()),
+        }
+    }
+    let mut reports = check_all(&unnamed, jobs, check);
+    for times in series.values() {
+        for run in times.values().rev() {
+            let checked = check_all(run, jobs, check);
+            let parts: Vec<u32> = checked.iter().filter_map(|r| r.name.as_ref()?.part).collect();
+            let complete = parts.is_empty() || parts.iter().copied().eq(1..=parts.len() as u32);
+            let intact = complete && checked.iter().all(|r| r.status == Status::Ok);
+            reports.extend(checked);
+            if intact {
+                break;
+            }
+        }
+    }
+    reports
+}
+
 /// Expands folders into the encrypted files they hold (sorted, recursively).
-fn collect(paths: &[PathBuf]) -> exit::Result<Vec<PathBuf>> {
+fn collect_local(paths: &[PathBuf]) -> exit::Result<Vec<PathBuf>> {
     fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
         let mut entries: Vec<_> = std::fs::read_dir(dir)?.collect::<Result<_, _>>()?;
         entries.sort_by_key(std::fs::DirEntry::file_name);
@@ -398,7 +518,7 @@ fn collect(paths: &[PathBuf]) -> exit::Result<Vec<PathBuf>> {
             } else if ty.is_file() {
                 let name = e.file_name();
                 let name = name.to_string_lossy();
-                if backupcrypt::names::is_encrypted_name(&name) {
+                if is_encrypted_name(&name) {
                     out.push(path);
                 }
             }
@@ -534,7 +654,7 @@ fn report_json(r: &Report) -> Json {
 /// kind found: damaged (4), then wrong password (3), then unsupported or
 /// unverifiable (5), then I/O (1).
 pub fn run(args: VerifyArgs, global: &Global) -> exit::Result {
-    let files = collect(&args.paths)?;
+    let files = collect(&args.paths, args.all_versions)?;
     if files.is_empty() {
         return Err(Failure::usage(
             "no encrypted files (*.encrypted, *.aes, *.enc) found in the folders given",
@@ -542,10 +662,13 @@ pub fn run(args: VerifyArgs, global: &Global) -> exit::Result {
     }
     let password = args.password.read(Prompt::Once)?;
     let limits = Limits { max_iterations: args.max_iterations };
-    let mut reports: Vec<Report> = files
-        .iter()
-        .map(|p| check_file(p, &password, &args.openssl, limits, global.quiet || args.json))
-        .collect();
+    let remote = files.iter().any(|p| super::s3::is_s3(p.as_os_str()));
+    // S3 objects stream in parallel (each a single GET, nothing on disk); local files one by one.
+    let jobs = if remote { args.jobs.max(1) } else { 1 };
+    let quiet = global.quiet || args.json || jobs > 1;
+    let check = |p: &Path| check_file(p, &password, &args.openssl, limits, quiet);
+    let mut reports: Vec<Report> =
+        if args.newest { check_newest(&files, jobs, &check) } else { check_all(&files, jobs, &check) };
     drop(password);
     // By time (named files first), then part, then path.
     reports.sort_by(|a, b| {

@@ -3,8 +3,10 @@
 //! On Linux the data goes to an unnamed `O_TMPFILE` in the destination directory
 //! and is linked into place by [`AtomicFile::persist`]: if the process dies first
 //! (even by SIGKILL) the kernel frees it and nothing is left behind. Elsewhere (or
-//! on a file system without `O_TMPFILE`) a hidden temporary file beside the
-//! destination is used and removed on error or drop.
+//! on a file system without `O_TMPFILE`: macOS, Windows) a hidden temporary file
+//! beside the destination is used, renamed into place only on success and removed
+//! on error or drop (closed first: Windows cannot rename or delete an open file
+//! reliably). A process killed mid-write can leave that hidden file behind there.
 //! Files are created with mode 0600: they hold decrypted secrets.
 //!
 //! [`AtomicFile::persist`] does not `fsync`: like `cp` and `openssl enc`, it
@@ -178,10 +180,9 @@ impl AtomicFile {
                 }
             }
             Temp::Named(path) => {
+                drop(file);
                 let r = match self.overwrite {
-                    Overwrite::Never => {
-                        std::fs::hard_link(path, &self.dest).and_then(|()| std::fs::remove_file(path))
-                    }
+                    Overwrite::Never => link_new(path, &self.dest),
                     Overwrite::Replace => std::fs::rename(path, &self.dest),
                 };
                 if r.is_err() {
@@ -210,9 +211,22 @@ impl Write for AtomicFile {
     }
 }
 
+/// Names `temp` `dest` unless `dest` exists: a hard link fails atomically if it
+/// does. File systems without hard links (FAT, exFAT) get a check, then a rename
+/// (which replaces: a file created in between would be lost, hence the link first).
+fn link_new(temp: &Path, dest: &Path) -> io::Result<()> {
+    match std::fs::hard_link(temp, dest) {
+        Ok(()) => std::fs::remove_file(temp),
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Err(e),
+        Err(_) if std::fs::symlink_metadata(dest).is_err() => std::fs::rename(temp, dest),
+        Err(e) => Err(e),
+    }
+}
+
 impl Drop for AtomicFile {
     fn drop(&mut self) {
         if let Temp::Named(path) = &self.temp {
+            drop(self.file.take());
             let _ = std::fs::remove_file(path);
         }
     }

@@ -12,14 +12,15 @@
 mod atomic;
 mod cbc_thread;
 mod mac_thread;
-#[cfg(unix)]
+// Positional reads and writes: Unix and Windows (the CLI's targets).
+#[cfg(any(unix, windows))]
 mod parallel;
 mod reader;
 mod seekable;
 mod writer;
 
 pub use atomic::{AtomicFile, Overwrite};
-#[cfg(unix)]
+#[cfg(any(unix, windows))]
 pub use parallel::decrypt_file_parallel;
 pub use reader::DecryptingReader;
 pub use seekable::{DEFAULT_WINDOW, SeekableDecryptor};
@@ -154,7 +155,7 @@ pub(crate) fn fresh_randomness() -> Result<aescrypt::Randomness> {
 
 /// Decrypts a file into `output`, which appears only if every check passed.
 ///
-/// OpenSSL binary files are decrypted with every core ([`decrypt_file_parallel`]);
+/// Binary files are decrypted with every core (`decrypt_file_parallel`, on Unix and Windows);
 /// the rest is streamed.
 ///
 /// # Errors
@@ -168,7 +169,7 @@ pub fn decrypt_file(
 ) -> Result<Integrity> {
     let file = std::fs::File::open(input)?;
     let mut out = AtomicFile::create(output, overwrite)?;
-    #[cfg(unix)]
+    #[cfg(any(unix, windows))]
     if file.metadata()?.is_file() {
         if let Some(integrity) = decrypt_file_parallel(&file, out.file()?, &password, &options, &mut |_| {})?
         {

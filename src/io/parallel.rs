@@ -17,9 +17,12 @@
 //! ciphertext for the HMAC thread and writing, which made that thread, not the
 //! HMAC, the limit. Base64-armoured files have no block positions and are
 //! streamed.
+//!
+//! Positional I/O is `pread`/`pwrite` on Unix and `ReadFile`/`WriteFile` with an
+//! offset (`seek_read`/`seek_write`) on Windows; the threads never share a file
+//! position, so neither needs a lock.
 
 use std::fs::File;
-use std::os::unix::fs::FileExt;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::vec;
 
@@ -180,7 +183,7 @@ impl Work<'_> {
             let prev: &[u8; 16] = (&*prev).try_into().map_err(|_| Error::InvalidInput("block"))?;
             c.decrypt_blocks(first, previous.then_some(prev), data)?;
             let keep = usize::try_from(plain_len.saturating_sub(from).min(n as u64)).unwrap_or(0);
-            self.output.write_all_at(&data[..keep], from).map_err(|e| {
+            write_all_at(self.output, &data[..keep], from).map_err(|e| {
                 Error::Io(std::io::Error::new(e.kind(), std::format!("writing the output failed: {e}")))
             })?;
             progress(self.done.fetch_add(n as u64, Ordering::Relaxed) + n as u64);
@@ -192,7 +195,54 @@ impl Work<'_> {
 /// `pread` of exactly `buf.len()` bytes; a file that ends early is truncated
 /// (it shrank after its length was read).
 fn read_at(file: &File, buf: &mut [u8], at: u64) -> Result<()> {
-    file.read_exact_at(buf, at).map_err(|e| {
+    read_exact_at(file, buf, at).map_err(|e| {
         if e.kind() == std::io::ErrorKind::UnexpectedEof { Error::Truncated } else { Error::Io(e) }
     })
+}
+
+#[cfg(unix)]
+fn read_exact_at(file: &File, buf: &mut [u8], at: u64) -> std::io::Result<()> {
+    std::os::unix::fs::FileExt::read_exact_at(file, buf, at)
+}
+
+#[cfg(unix)]
+fn write_all_at(file: &File, buf: &[u8], at: u64) -> std::io::Result<()> {
+    std::os::unix::fs::FileExt::write_all_at(file, buf, at)
+}
+
+// `seek_read`/`seek_write` may do less than asked, like `pread`/`pwrite`: loop.
+#[cfg(windows)]
+fn read_exact_at(file: &File, mut buf: &mut [u8], mut at: u64) -> std::io::Result<()> {
+    use std::os::windows::fs::FileExt;
+    while !buf.is_empty() {
+        match file.seek_read(buf, at) {
+            Ok(0) => return Err(std::io::ErrorKind::UnexpectedEof.into()),
+            Ok(n) => {
+                buf = &mut buf[n..];
+                at += n as u64;
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            // Reading at or past the end of a file is an error on Windows.
+            Err(e) if e.raw_os_error() == Some(38) => return Err(std::io::ErrorKind::UnexpectedEof.into()),
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
+}
+
+#[cfg(windows)]
+fn write_all_at(file: &File, mut buf: &[u8], mut at: u64) -> std::io::Result<()> {
+    use std::os::windows::fs::FileExt;
+    while !buf.is_empty() {
+        match file.seek_write(buf, at) {
+            Ok(0) => return Err(std::io::ErrorKind::WriteZero.into()),
+            Ok(n) => {
+                buf = &buf[n..];
+                at += n as u64;
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
 }

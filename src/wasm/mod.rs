@@ -16,11 +16,12 @@ use alloc::vec::Vec;
 use wasm_bindgen::prelude::*;
 
 use crate::inspect::{Kdf, PlaintextSize};
+use crate::openssl::{self, Params};
 use crate::{Error, Format, Password};
 
 pub use split::FastDecryptor;
 pub use stream::StreamDecryptor;
-pub use zip::ZipBrowser;
+pub use zip::{ZipBrowser, ZipBundle};
 
 /// A JS `Error` whose `name` is the [`Error`] variant, so the page can pick its message
 /// and advice without parsing text.
@@ -58,7 +59,7 @@ fn opt_str(s: Option<String>) -> JsValue {
 /// `tail` its last 64 bytes, `file_len` its size.
 ///
 /// Returns `{format, version, kdf, createdBy, fileSize, plaintextSize, authenticated,
-/// armoured, integrity}`; throws an `Error` named like [`Error`]'s variants
+/// armoured, openssl, integrity}`; throws an `Error` named like [`Error`]'s variants
 /// (`NotEncrypted`, `Truncated`, …).
 #[wasm_bindgen]
 pub fn inspect(head: &[u8], file_len: f64, tail: &[u8]) -> Result<JsValue, JsValue> {
@@ -91,6 +92,8 @@ pub fn inspect(head: &[u8], file_len: f64, tail: &[u8]) -> Result<JsValue, JsVal
         ("plaintextSize", JsValue::from_str(&size)),
         ("authenticated", JsValue::from(info.authenticated)),
         ("armoured", JsValue::from(info.base64)),
+        // OpenSSL records none of its options: the page offers them for these files.
+        ("openssl", JsValue::from(info.format == Format::OpenSsl)),
         ("integrity", JsValue::from_str(integrity)),
     ]))
 }
@@ -123,6 +126,61 @@ pub fn guess_options(password_utf8: Vec<u8>, head: &[u8], tail: &[u8], file_len:
 /// Takes the password bytes (UTF-8) by value so that they are wiped when dropped.
 pub(crate) fn password(bytes: Vec<u8>) -> Password {
     Password::new(bytes)
+}
+
+/// A key file's password (see [`Password::from_key_file`]: AES Crypt's UTF-16LE key
+/// files, UTF-16BE, UTF-8), as the UTF-8 bytes every decryptor here takes. The key
+/// file's bytes are wiped here; the caller wipes the result once it has passed it on.
+#[wasm_bindgen(js_name = keyFilePassword)]
+pub fn key_file_password(file: Vec<u8>) -> Result<Vec<u8>, JsValue> {
+    let file = zeroize::Zeroizing::new(file);
+    let password = Password::from_key_file(&file).map_err(|e| js_error(&e))?;
+    Ok(password.as_bytes().to_vec())
+}
+
+/// The OpenSSL options chosen on the page as parameters. `options` is
+/// `{cipher, md, iter, legacyKdf, nosalt, salt}` as the form holds them (names and
+/// numbers as text, empty for OpenSSL's default; booleans); `undefined`, `null` or
+/// nothing chosen: `None` (the presets are tried). The library's
+/// [`openssl::Choices`] parse and combine them, as for the CLI's flags.
+pub(crate) fn openssl_params(options: &JsValue) -> Result<Option<Params>, JsValue> {
+    if options.is_undefined() || options.is_null() {
+        return Ok(None);
+    }
+    let field =
+        |name: &str| js_sys::Reflect::get(options, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED);
+    let text = |name: &str| field(name).as_string().map(|s| String::from(s.trim())).filter(|s| !s.is_empty());
+    let invalid = |message: &str| {
+        let err = js_sys::Error::new(message);
+        err.set_name("InvalidInput");
+        JsValue::from(err)
+    };
+    let choices = openssl::Choices {
+        cipher: text("cipher").map(|c| openssl::Choices::parse_cipher(&c)).transpose().map_err(invalid)?,
+        md: text("md").map(|m| openssl::Choices::parse_md(&m)).transpose().map_err(invalid)?,
+        iter: text("iter")
+            .map(|n| {
+                n.parse::<u32>()
+                    .map_err(|_| "the iteration count must be a whole number from 1 to 4294967295")
+            })
+            .transpose()
+            .map_err(invalid)?,
+        legacy_kdf: field("legacyKdf").is_truthy(),
+        nosalt: field("nosalt").is_truthy(),
+        salt: text("salt").map(|s| openssl::Choices::parse_salt(&s)).transpose().map_err(invalid)?,
+    };
+    if !choices.is_given() {
+        return Ok(None);
+    }
+    choices.params().map(Some).map_err(invalid)
+}
+
+/// Checks the OpenSSL options chosen on the page (see [`openssl_params`]) and returns
+/// them as `openssl enc` flags, e.g. `-aes-128-cbc -pbkdf2 -iter 600000 -md sha512`;
+/// `undefined` when nothing is chosen. Throws `InvalidInput` with a sentence.
+#[wasm_bindgen(js_name = opensslFlags)]
+pub fn openssl_flags(options: JsValue) -> Result<Option<String>, JsValue> {
+    Ok(openssl_params(&options)?.map(|p| p.openssl_flags()))
 }
 
 /// The name to save the plaintext under: the input's name minus its encryption

@@ -4,9 +4,9 @@ use alloc::string::String;
 use zeroize::Zeroizing;
 
 use crate::aescrypt::{self, Header, HeaderParser};
-use crate::openssl::{self, Content, KeyMaterial, Params};
+use crate::openssl::{self, Content, KeyMaterial, Params, Salt};
 use crate::sniff::{Kind, sniff};
-use crate::{DecryptOptions, Error, Integrity, Limits, Password, Result};
+use crate::{DecryptOptions, Error, Integrity, Limits, Password, PasswordCheck, Result};
 
 /// What [`plan`] found out with the password, before any bulk work.
 pub(crate) enum Plan {
@@ -23,10 +23,20 @@ pub(crate) enum Plan {
 /// reading the whole file: AES Crypt's header HMAC, or the library's OpenSSL
 /// guess ([`openssl::guess`]: last-block padding and decrypted start, weighed).
 ///
-/// `head` is the first 64 KiB (or the whole file), `tail` the last 64 bytes.
-pub(crate) fn plan(password: &Password, head: &[u8], tail: &[u8], len: u64) -> Result<Plan> {
+/// `head` is the first 64 KiB (or the whole file), `tail` the last 64 bytes. `given`:
+/// the OpenSSL options the user chose (then only those are tried).
+pub(crate) fn plan(
+    password: &Password,
+    head: &[u8],
+    tail: &[u8],
+    len: u64,
+    given: Option<Params>,
+) -> Result<Plan> {
+    // Without a header to skip (`-nosalt`, `-S`) the file is OpenSSL whatever it
+    // starts with, as for the CLI and the core's decryptor.
+    let headerless = given.is_some_and(|p| p.salt != Salt::Header);
     let kind = sniff(head);
-    if let Kind::AesCrypt { .. } = kind {
+    if matches!(kind, Kind::AesCrypt { .. }) && !headerless {
         let mut parser = HeaderParser::default();
         parser.push(head)?;
         let Some(header) = parser.into_header() else {
@@ -44,15 +54,36 @@ pub(crate) fn plan(password: &Password, head: &[u8], tail: &[u8], len: u64) -> R
         let (key, iv) = aescrypt::payload_keys(password, &Limits::default(), &header)?;
         return Ok(Plan::AesCrypt { header, key, iv, ciphertext_len });
     }
-    // The one guess the CLI makes too: it decides only on strong evidence.
-    let found = openssl::guess(password, head, tail, Some(len))?.into_result()?;
-    let params = found.params;
-    // Base64 armour and CTR only stream (WebCrypto's bulk path is binary CBC).
-    if kind == Kind::OpenSslArmoured || !params.cipher.is_cbc() {
+    // Headerless and CTR files go through the core's streaming decryptor, which
+    // handles every option; the split path is for salted binary CBC.
+    if let Some(params) = given.filter(|p| headerless || !p.cipher.is_cbc() || kind == Kind::OpenSslArmoured)
+    {
         return Ok(Plan::Stream(DecryptOptions { openssl: Some(params), ..Default::default() }));
     }
+    let (params, content) = match given {
+        // The user's options: only the final padding can say they are wrong.
+        Some(params) => {
+            let probe = openssl::probe(password, &params, head, tail, len)?;
+            if !probe.padding_ok {
+                return Err(Error::WrongPassword(PasswordCheck::Padding));
+            }
+            (params, probe.content)
+        }
+        // The one guess the CLI makes too: it decides only on strong evidence.
+        None => {
+            let found = openssl::guess(password, head, tail, Some(len))?.into_result()?;
+            // Base64 armour and CTR only stream (WebCrypto's bulk path is binary CBC).
+            if kind == Kind::OpenSslArmoured || !found.params.cipher.is_cbc() {
+                return Ok(Plan::Stream(DecryptOptions {
+                    openssl: Some(found.params),
+                    ..Default::default()
+                }));
+            }
+            (found.params, found.content)
+        }
+    };
     let keys = KeyMaterial::derive(&params, password, &head[8..16])?;
-    Ok(Plan::OpenSsl { params, keys, content: found.content })
+    Ok(Plan::OpenSsl { params, keys, content })
 }
 
 /// The sentence the page shows once decryption has finished.

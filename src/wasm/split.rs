@@ -15,7 +15,7 @@ use wasm_bindgen::prelude::*;
 use zeroize::Zeroizing;
 
 use super::plan::{Plan, content_name, integrity_text, plan};
-use super::{js_error, password};
+use super::{js_error, openssl_params, password};
 use crate::aescrypt::{self, Header};
 use crate::block::{CbcDecryptor, CbcEncryptor, pkcs7_data_len};
 use crate::openssl::Content;
@@ -57,16 +57,20 @@ pub struct FastDecryptor {
 impl FastDecryptor {
     /// Checks the password (AES Crypt header HMAC; OpenSSL last-block padding) and
     /// prepares the split; `undefined` when the file needs the streaming decryptor
-    /// (base64 armour). Throws `WrongPassword`, `Truncated`, `NotEncrypted`, ….
+    /// (base64 armour, CTR, no salt header). `openssl`: the OpenSSL options chosen on
+    /// the page (see [`super::openssl_flags`]), else the presets are tried. Throws
+    /// `WrongPassword`, `Truncated`, `NotEncrypted`, `InvalidInput`, ….
     pub fn open(
         password_utf8: Vec<u8>,
         head: &[u8],
         tail: &[u8],
         file_len: f64,
+        openssl: JsValue,
     ) -> Result<Option<FastDecryptor>, JsValue> {
         let len = file_len as u64;
         let password = password(password_utf8);
-        let plan = plan(&password, head, tail, len).map_err(|e| js_error(&e))?;
+        let given = openssl_params(&openssl)?;
+        let plan = plan(&password, head, tail, len, given).map_err(|e| js_error(&e))?;
         Ok(match plan {
             Plan::Stream(_) => None,
             Plan::AesCrypt { header, key, iv, ciphertext_len } => {

@@ -6,7 +6,7 @@ use alloc::vec::Vec;
 use wasm_bindgen::prelude::*;
 
 use super::plan::{Plan, integrity_text, plan};
-use super::{js_error, password};
+use super::{js_error, openssl_params, password};
 use crate::sniff::{Content, Kind, looks_like_plaintext, sniff};
 use crate::{DecryptOptions, Decryptor, Error};
 
@@ -30,16 +30,18 @@ pub struct StreamDecryptor {
 #[wasm_bindgen]
 impl StreamDecryptor {
     /// Checks the password as early as the format allows (as [`super::FastDecryptor::open`])
-    /// and prepares to decrypt the file from its first byte.
+    /// and prepares to decrypt the file from its first byte; `openssl` as there.
     #[wasm_bindgen(constructor)]
     pub fn new(
         password_utf8: Vec<u8>,
         head: &[u8],
         tail: &[u8],
         file_len: f64,
+        openssl: JsValue,
     ) -> Result<StreamDecryptor, JsValue> {
         let password = password(password_utf8);
-        if let Kind::AesCrypt { .. } = sniff(head) {
+        let given = openssl_params(&openssl)?;
+        if let (Kind::AesCrypt { .. }, None) = (sniff(head), given) {
             // The decryptor checks the header HMAC itself: feed it the head now, so
             // that a wrong password fails here, with one key derivation (AES Crypt
             // v3's PBKDF2 is the slow part), not a second one in `plan`.
@@ -58,7 +60,7 @@ impl StreamDecryptor {
             s.pending = early;
             return Ok(s);
         }
-        let options = match plan(&password, head, tail, file_len as u64).map_err(|e| js_error(&e))? {
+        let options = match plan(&password, head, tail, file_len as u64, given).map_err(|e| js_error(&e))? {
             Plan::Stream(options) => options,
             Plan::AesCrypt { .. } => DecryptOptions::default(),
             Plan::OpenSsl { params, .. } => DecryptOptions { openssl: Some(params), ..Default::default() },

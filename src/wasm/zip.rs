@@ -1,6 +1,9 @@
 //! The ZIP browser: list a backup's entries and extract one, decrypting only the
-//! blocks needed ([`SeekableDecryptor`] over the browser `File`, read with
-//! `FileReaderSync` in the worker).
+//! blocks needed ([`SeekableDecryptor`] over the file's bytes, which a JS function
+//! hands over synchronously). No engine lets a worker read a `File` the same way
+//! (WebKit refuses every worker-side Blob read on a `file://` page), so the page's
+//! worker keeps ranges the page has read for it and, when a range is missing, makes
+//! that function throw, fetches the range and calls again (see www/worker.js).
 
 use alloc::format;
 use alloc::string::String;
@@ -8,7 +11,7 @@ use alloc::vec::Vec;
 use std::io::{self, Read, Seek, SeekFrom, Write};
 use wasm_bindgen::prelude::*;
 
-use super::{js_error, object, password};
+use super::{js_error, object, openssl_params, password};
 use crate::io::SeekableDecryptor;
 use crate::zip::safe_path::sanitize;
 use crate::zip::{self, Archive, EntryKind, Limits};
@@ -24,10 +27,10 @@ fn js_io(e: JsValue) -> io::Error {
     io::Error::other(format!("reading the file failed: {e:?}"))
 }
 
-/// `Read + Seek` over a browser `File`: each read is one synchronous slice.
+/// `Read + Seek` over the file's bytes: each read is one call of `read(start, end)`,
+/// which returns a `Uint8Array` or throws (a range not fetched yet).
 struct BrowserFile {
-    file: web_sys::File,
-    reader: web_sys::FileReaderSync,
+    read: js_sys::Function,
     pos: u64,
     len: u64,
 }
@@ -38,9 +41,9 @@ impl Read for BrowserFile {
         if end <= self.pos {
             return Ok(0);
         }
-        let blob = self.file.slice_with_f64_and_f64(self.pos as f64, end as f64).map_err(js_io)?;
-        let buffer = self.reader.read_as_array_buffer(&blob).map_err(js_io)?;
-        let bytes = js_sys::Uint8Array::new(&buffer);
+        let got =
+            self.read.call2(&JsValue::NULL, &JsValue::from(self.pos as f64), &JsValue::from(end as f64));
+        let bytes = js_sys::Uint8Array::new(&got.map_err(js_io)?);
         let n = (bytes.length() as usize).min(buf.len());
         bytes.subarray(0, n as u32).copy_to(&mut buf[..n]);
         self.pos += n as u64;
@@ -111,47 +114,79 @@ impl Write for Head {
 /// A ZIP archive inside an encrypted backup, opened for random access.
 ///
 /// Entries read through it are checked against their CRC-32, but the backup's own
-/// HMAC covers the whole file: only [`ZipBrowser::verify`] (one full pass) checks it.
+/// HMAC covers the whole file: only a full pass checks it (the page's "Verify whole
+/// backup" runs one with a [`super::StreamDecryptor`] or `FastDecryptor`).
 #[wasm_bindgen]
 pub struct ZipBrowser {
     archive: Archive<SeekableDecryptor<BrowserFile>>,
+    places: Vec<Place>,
+}
+
+/// Where an entry may be saved, decided once when the archive is opened.
+struct Place {
+    /// Path components: the checked path, or `entry-N` for an unsafe name.
+    path: Vec<String>,
+    /// Why the name was refused as a path.
+    problem: Option<String>,
+}
+
+/// Checks every name (see [`sanitize`]); a name that is a duplicate of an earlier
+/// one ignoring case (it would overwrite it on a case-insensitive file system) or
+/// whose data overlaps another entry's is refused too.
+fn places<R: Read + Seek>(archive: &Archive<R>) -> Vec<Place> {
+    let overlapping = archive.overlapping();
+    let mut seen = alloc::collections::BTreeSet::new();
+    let mut places = Vec::with_capacity(archive.entries().len());
+    for (index, e) in archive.entries().iter().enumerate() {
+        let checked = sanitize(&e.name);
+        let mut problem = checked.as_ref().err().map(|u| format!("{u}"));
+        if let Ok(path) = &checked {
+            if !seen.insert(path.as_str().to_lowercase()) {
+                problem = Some(String::from("duplicate name"));
+            }
+        }
+        if overlapping.contains(&index) {
+            problem = Some(String::from("overlaps another entry (zip bomb?)"));
+        }
+        let path = match (&checked, &problem) {
+            (Ok(p), None) => p.components().map(String::from).collect(),
+            _ => alloc::vec![format!("entry-{}", index + 1)],
+        };
+        places.push(Place { path, problem });
+    }
+    places
 }
 
 #[wasm_bindgen]
 impl ZipBrowser {
     /// Checks the password and reads the central directory (from the end of the
-    /// file: a few blocks, not the whole backup). Throws `WrongPassword`,
-    /// `NotZip`, `Corrupt`, ….
-    pub fn open(password_utf8: Vec<u8>, file: web_sys::File) -> Result<ZipBrowser, JsValue> {
+    /// file: a few blocks, not the whole backup) through `read(start, end)` over a
+    /// file of `len` bytes. Throws `WrongPassword`, `NotZip`, `Corrupt`, …, or the
+    /// I/O error of a `read` that threw. `openssl`: the OpenSSL options chosen on the
+    /// page (see [`super::openssl_flags`]).
+    pub fn open(
+        password_utf8: Vec<u8>,
+        read: js_sys::Function,
+        len: f64,
+        openssl: JsValue,
+    ) -> Result<ZipBrowser, JsValue> {
         let password = password(password_utf8);
-        let reader = web_sys::FileReaderSync::new()?;
-        let len = file.size() as u64;
-        let input = BrowserFile { file, reader, pos: 0, len };
-        let decryptor =
-            SeekableDecryptor::new(input, &password, &DecryptOptions::default()).map_err(|e| js_error(&e))?;
-        Ok(ZipBrowser { archive: Archive::new(decryptor).map_err(zip_error)? })
+        let options = DecryptOptions { openssl: openssl_params(&openssl)?, ..Default::default() };
+        let input = BrowserFile { read, pos: 0, len: len as u64 };
+        let decryptor = SeekableDecryptor::new(input, &password, &options).map_err(|e| js_error(&e))?;
+        let archive = Archive::new(decryptor).map_err(zip_error)?;
+        let places = places(&archive);
+        Ok(ZipBrowser { archive, places })
     }
 
     /// The entries: `{index, name, size, compressedSize, modified, kind, method,
-    /// safeName, unsafe, preview}`. `safeName` is the last component of the
-    /// checked path (what a download may be called); `unsafe` says why a name was
-    /// refused as a path (it is then only shown).
+    /// savePath, safeName, unsafe, preview}`. `savePath` is where the entry may be
+    /// saved, as path components: its checked path, or `["entry-N"]` when `unsafe`
+    /// says why its name was refused as a path (it is then only shown); `safeName`
+    /// is its last component (what a single download is called).
     pub fn entries(&self) -> js_sys::Array {
-        let overlapping = self.archive.overlapping();
-        let mut seen = alloc::collections::BTreeSet::new();
         let list = js_sys::Array::new();
-        for (index, e) in self.archive.entries().iter().enumerate() {
-            let checked = sanitize(&e.name);
-            let mut problem = checked.as_ref().err().map(|u| format!("{u}"));
-            if let Ok(path) = &checked {
-                if !seen.insert(path.as_str().to_lowercase()) {
-                    problem = Some(String::from("duplicate name"));
-                }
-            }
-            if overlapping.contains(&index) {
-                problem = Some(String::from("overlaps another entry (zip bomb?)"));
-            }
-            let safe_name = checked.as_ref().ok().and_then(|p| p.components().last().map(String::from));
+        for (index, (e, place)) in self.archive.entries().iter().zip(&self.places).enumerate() {
             let kind = match e.kind {
                 EntryKind::File => "file",
                 EntryKind::Directory => "directory",
@@ -159,6 +194,10 @@ impl ZipBrowser {
             };
             let lower = e.name.to_lowercase();
             let preview = e.kind == EntryKind::File && TEXT.iter().any(|t| lower.ends_with(t));
+            let path = js_sys::Array::new();
+            for c in &place.path {
+                path.push(&JsValue::from_str(c));
+            }
             list.push(&object(&[
                 ("index", JsValue::from(index as u32)),
                 ("name", JsValue::from_str(&e.name)),
@@ -167,8 +206,9 @@ impl ZipBrowser {
                 ("modified", JsValue::from_str(&format!("{}", e.modified).replace('T', " "))),
                 ("kind", JsValue::from_str(kind)),
                 ("method", JsValue::from_str(&e.method.name())),
-                ("safeName", safe_name.map_or(JsValue::NULL, |s| JsValue::from_str(&s))),
-                ("unsafe", problem.map_or(JsValue::NULL, |s| JsValue::from_str(&s))),
+                ("savePath", path.into()),
+                ("safeName", place.path.last().map_or(JsValue::NULL, |s| JsValue::from_str(s))),
+                ("unsafe", place.problem.as_ref().map_or(JsValue::NULL, |s| JsValue::from_str(s))),
                 ("preview", JsValue::from(preview)),
             ]));
         }
@@ -192,11 +232,74 @@ impl ZipBrowser {
         }
         Ok(String::from_utf8_lossy(&head.bytes).into_owned())
     }
+}
 
-    /// Reads the whole backup once and checks its HMAC (AES Crypt); returns the
-    /// sentence to show.
-    pub fn verify(&mut self) -> Result<String, JsValue> {
-        let integrity = self.archive.get_mut().verify().map_err(|e| js_error(&e))?;
-        Ok(String::from(integrity.describe()))
+/// Output of the new ZIP, passed to a JS callback in pieces of about 1 MiB (the
+/// page turns them into Blob parts).
+struct JsOutput {
+    callback: js_sys::Function,
+}
+
+impl Write for JsOutput {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.callback.call1(&JsValue::NULL, &js_sys::Uint8Array::from(buf)).map_err(js_io)?;
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Chosen entries of a ZIP backup as one plain (unencrypted) ZIP, written as it
+/// goes with the library's streaming writer: each entry is decrypted, checked
+/// against its CRC-32 and size, and stored under its checked path
+/// ([`ZipBrowser::entries`]' `savePath`); ZIP64 only where the sizes need it.
+#[wasm_bindgen]
+pub struct ZipBundle {
+    writer: Option<zip::ZipWriter<io::BufWriter<JsOutput>>>,
+}
+
+#[wasm_bindgen]
+impl ZipBundle {
+    /// A new ZIP whose bytes go to `sink(Uint8Array)` in order.
+    #[wasm_bindgen(constructor)]
+    pub fn new(sink: js_sys::Function) -> ZipBundle {
+        let out = io::BufWriter::with_capacity(1 << 20, JsOutput { callback: sink });
+        ZipBundle { writer: Some(zip::ZipWriter::new(out)) }
+    }
+
+    /// Copies entry `index` of `from` (a file) into the ZIP; returns its size. On an
+    /// error (damage, a CRC-32 mismatch, a failed write) the ZIP written so far is
+    /// incomplete: discard it.
+    pub fn add(&mut self, from: &mut ZipBrowser, index: u32) -> Result<f64, JsValue> {
+        let i = index as usize;
+        let writer =
+            self.writer.as_mut().ok_or_else(|| js_error(&Error::InvalidInput("the ZIP is finished")))?;
+        let (e, place) = from
+            .archive
+            .entries()
+            .get(i)
+            .zip(from.places.get(i))
+            .ok_or_else(|| zip_error(zip::Error::Damaged(String::from("no such entry"))))?;
+        if e.kind != EntryKind::File {
+            return Err(js_error(&Error::InvalidInput("only files are copied")));
+        }
+        let name = place.path.join("/");
+        let (modified, size) = (e.modified, e.size);
+        let mut entry = writer
+            .start_file(&name, modified, zip::Compression::Stored, size)
+            .map_err(|e| js_error(&Error::from(e)))?;
+        from.archive.copy_entry(i, &mut entry, &Limits::default()).map_err(zip_error)?;
+        let n = entry.finish().map_err(|e| js_error(&Error::from(e)))?;
+        Ok(n as f64)
+    }
+
+    /// Writes the central directory and passes the last bytes to the sink.
+    pub fn finish(&mut self) -> Result<(), JsValue> {
+        let writer =
+            self.writer.take().ok_or_else(|| js_error(&Error::InvalidInput("the ZIP is finished")))?;
+        let out = writer.finish().map_err(|e| js_error(&Error::from(e)))?;
+        out.into_inner().map_err(|e| js_error(&Error::from(e.into_error())))?;
+        Ok(())
     }
 }

@@ -16,8 +16,8 @@ use std::path::{Path, PathBuf};
 use std::string::{String, ToString};
 use std::vec::Vec;
 
-use super::archive::{Archive, EntryKind, Limits};
 use super::safe_path::{self, SafePath, Unsafe};
+use super::{Archive, EntryKind, Limits};
 use super::{Error, Result, glob_match};
 use crate::io::{AtomicFile, Overwrite};
 

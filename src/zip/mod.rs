@@ -47,14 +47,22 @@
 //! The central directory is small and fully specified, so it is parsed here.
 
 mod archive;
+mod central_directory;
 mod cp437;
+mod dos_time;
+pub mod end_record;
+mod entry;
 mod extract;
+mod le;
 pub mod safe_path;
 mod write;
 
-pub use archive::{Archive, DosDateTime, Entry, EntryKind, Limits, Method};
+pub use archive::Archive;
+pub use central_directory::{Entry, EntryKind, Method};
+pub use dos_time::DosDateTime;
+pub use entry::Limits;
 pub use extract::{ExtractOptions, ExtractReport, Refusal, extract};
-pub use write::{ArchiveOptions, ArchiveReport, Compression, ZipWriter, archive_paths};
+pub use write::{ArchiveOptions, ArchiveReport, Compression, FileEntry, ZipWriter, archive_paths};
 
 use std::fmt;
 use std::io;

@@ -14,7 +14,7 @@ use std::string::{String, ToString};
 use std::vec;
 use std::vec::Vec;
 
-use super::archive::DosDateTime;
+use super::DosDateTime;
 use super::safe_path;
 
 const U32_MAX: u64 = 0xFFFF_FFFF;
@@ -180,6 +180,38 @@ impl<W: Write> ZipWriter<W> {
         size_hint: u64,
         mut data: R,
     ) -> io::Result<u64> {
+        let mut buf = std::mem::take(&mut self.buf);
+        let result = (|| {
+            let mut entry = self.start_file(name, modified, compression, size_hint)?;
+            loop {
+                match data.read(&mut buf) {
+                    Ok(0) => break,
+                    Ok(n) => entry.write_all(&buf[..n])?,
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                    Err(e) => return Err(e),
+                }
+            }
+            entry.finish()
+        })();
+        self.buf = buf;
+        result
+    }
+
+    /// Starts a file entry whose data the caller writes: the returned [`FileEntry`]
+    /// is a `Write`, and [`FileEntry::finish`] ends the entry (for data that is
+    /// pushed, such as an entry copied out of another archive). `size_hint` as in
+    /// [`ZipWriter::add_file`]. An entry dropped without `finish` leaves the
+    /// archive unusable: discard it.
+    ///
+    /// # Errors
+    /// An unsafe name, or the writer's errors.
+    pub fn start_file(
+        &mut self,
+        name: &str,
+        modified: DosDateTime,
+        compression: Compression,
+        size_hint: u64,
+    ) -> io::Result<FileEntry<'_, W>> {
         let name = Self::check_name(name, false)?;
         // As Python does: leave room for deflate's worst-case growth.
         let zip64 = size_hint.saturating_add(size_hint / 20) >= U32_MAX;
@@ -192,58 +224,26 @@ impl<W: Write> ZipWriter<W> {
         let dos = modified.to_dos();
         self.local_header(&name, flags, method, dos, zip64)?;
         let start = self.out.written;
-        let mut hasher = crc32fast::Hasher::new();
-        let mut size = 0u64;
-        let mut buf = std::mem::take(&mut self.buf);
-        let result = (|| -> io::Result<()> {
-            let mut deflate = (compression == Compression::Deflate)
-                .then(|| flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::default()));
-            loop {
-                let n = match data.read(&mut buf) {
-                    Ok(0) => break,
-                    Ok(n) => n,
-                    Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                    Err(e) => return Err(e),
-                };
-                hasher.update(&buf[..n]);
-                size += n as u64;
-                match &mut deflate {
-                    Some(d) => {
-                        d.write_all(&buf[..n])?;
-                        // Drain what the encoder produced so far: memory stays bounded.
-                        let out = std::mem::take(d.get_mut());
-                        self.out.write_all(&out)?;
-                    }
-                    None => self.out.write_all(&buf[..n])?,
-                }
-            }
-            if let Some(d) = deflate {
-                let out = d.finish()?;
-                self.out.write_all(&out)?;
-            }
-            Ok(())
-        })();
-        self.buf = buf;
-        result?;
-        let compressed = self.out.written - start;
-        if !zip64 && (size >= U32_MAX || compressed >= U32_MAX) {
-            return Err(invalid("file grew past 4 GiB while being archived"));
-        }
-        let crc = hasher.finalize();
-        self.descriptor(crc, compressed, size, zip64)?;
-        self.central.push(Central {
-            name,
-            flags,
-            method,
-            dos,
-            crc,
-            compressed,
-            size,
-            offset,
-            mode: 0o100_644,
-            zip64_local: zip64,
-        });
-        Ok(size)
+        let deflate = (compression == Compression::Deflate)
+            .then(|| flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::default()));
+        Ok(FileEntry {
+            zip: self,
+            central: Central {
+                name,
+                flags,
+                method,
+                dos,
+                crc: 0,
+                compressed: 0,
+                size: 0,
+                offset,
+                mode: 0o100_644,
+                zip64_local: zip64,
+            },
+            start,
+            hasher: crc32fast::Hasher::new(),
+            deflate,
+        })
     }
 
     /// Writes the central directory and the end record(s); returns the writer.
@@ -323,6 +323,59 @@ impl<W: Write> ZipWriter<W> {
         self.out.write_all(&end)?;
         self.out.flush()?;
         Ok(self.out.inner)
+    }
+}
+
+/// A file entry being written (see [`ZipWriter::start_file`]): its data is
+/// written through this, counted and CRC-32'd on the way.
+pub struct FileEntry<'a, W: Write> {
+    zip: &'a mut ZipWriter<W>,
+    central: Central,
+    start: u64,
+    hasher: crc32fast::Hasher,
+    deflate: Option<flate2::write::DeflateEncoder<Vec<u8>>>,
+}
+
+impl<W: Write> Write for FileEntry<'_, W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.hasher.update(buf);
+        self.central.size += buf.len() as u64;
+        match &mut self.deflate {
+            Some(d) => {
+                d.write_all(buf)?;
+                // Drain what the encoder produced so far: memory stays bounded.
+                let out = std::mem::take(d.get_mut());
+                self.zip.out.write_all(&out)?;
+            }
+            None => self.zip.out.write_all(buf)?,
+        }
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.zip.out.flush()
+    }
+}
+
+impl<W: Write> FileEntry<'_, W> {
+    /// Ends the entry (its data descriptor) and returns the bytes it holds.
+    ///
+    /// # Errors
+    /// Data past 4 GiB when the size hint did not say so, or the writer's errors.
+    pub fn finish(mut self) -> io::Result<u64> {
+        if let Some(d) = self.deflate.take() {
+            let out = d.finish()?;
+            self.zip.out.write_all(&out)?;
+        }
+        let mut c = self.central;
+        c.compressed = self.zip.out.written - self.start;
+        if !c.zip64_local && (c.size >= U32_MAX || c.compressed >= U32_MAX) {
+            return Err(invalid("file grew past 4 GiB while being archived"));
+        }
+        c.crc = self.hasher.finalize();
+        self.zip.descriptor(c.crc, c.compressed, c.size, c.zip64_local)?;
+        let size = c.size;
+        self.zip.central.push(c);
+        Ok(size)
     }
 }
 
@@ -443,4 +496,40 @@ fn add_path<W: Write>(
         report.skipped.push((path.to_path_buf(), "not a regular file or directory".into()));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::zip::{Archive, Limits};
+
+    #[test]
+    fn data_pushed_in_pieces_makes_the_same_archive_as_data_read() {
+        let t = DosDateTime::from_unix(1_700_000_000);
+        let data: Vec<u8> = (0..300_000u32).map(|i| (i * 7 % 251) as u8).collect();
+        for compression in [Compression::Stored, Compression::Deflate] {
+            let mut read = ZipWriter::new(Vec::new());
+            read.add_file("a/b.bin", t, compression, data.len() as u64, &data[..]).unwrap();
+            let read = read.finish().unwrap();
+            let mut pushed = ZipWriter::new(Vec::new());
+            let mut entry = pushed.start_file("a/b.bin", t, compression, data.len() as u64).unwrap();
+            for piece in data.chunks(777) {
+                entry.write_all(piece).unwrap();
+            }
+            assert_eq!(entry.finish().unwrap(), data.len() as u64);
+            let pushed = pushed.finish().unwrap();
+            assert_eq!(pushed, read);
+            let mut archive = Archive::new(io::Cursor::new(pushed)).unwrap();
+            let mut out = Vec::new();
+            archive.copy_entry(0, &mut out, &Limits::default()).unwrap();
+            assert_eq!(out, data);
+        }
+    }
+
+    #[test]
+    fn an_unsafe_name_is_refused_before_anything_is_written() {
+        let mut zip = ZipWriter::new(Vec::new());
+        assert!(zip.start_file("../x", DosDateTime::from_unix(0), Compression::Stored, 1).is_err());
+        assert_eq!(zip.bytes_written(), 0);
+    }
 }

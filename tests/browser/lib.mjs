@@ -1,12 +1,16 @@
-// Shared by the browser tests and the benchmark: Debian's chromium driven by
-// playwright-core, the built page, and fixtures made by the real tools.
+// Shared by the browser tests and the benchmark: the built page in three engines
+// (engines/*.mjs: Chromium, Firefox, WebKit, each driven by its own client behind the
+// same few operations), what the tests do in the page, and fixtures made by the real
+// tools.
 import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { chromium } from 'playwright-core';
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { sampleMemory } from './engines/processes.mjs';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const PAGE = join(ROOT, 'dist/backupcrypt.html');
@@ -110,75 +114,241 @@ export function sqlDump(size) {
   return Buffer.concat([head, Buffer.from(lines.join(''))]).subarray(0, size);
 }
 
-export const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+/**
+ * Reads a ZIP file with Python's zipfile (every CRC checked by `testzip`) and
+ * Info-ZIP (`unzip -t`): its entry names, each with its data's SHA-256.
+ */
+export function readZip(path) {
+  execFileSync('unzip', ['-tq', path]);
+  const out = execFileSync(python(), ['-c', `
+import sys, json, hashlib, zipfile
+with zipfile.ZipFile(sys.argv[1]) as z:
+    assert z.testzip() is None
+    print(json.dumps({i.filename: hashlib.sha256(z.read(i)).hexdigest() for i in z.infolist()}))
+`, path]);
+  return JSON.parse(out);
+}
+
+/** The engines to run (`BROWSERS=chromium,firefox,webkit`, the default: all). */
+export const ENGINES = (process.env.BROWSERS || 'chromium,firefox,webkit').split(',').map((s) => s.trim()).filter(Boolean);
+/** `REPEAT=N` runs each case N times in the same page (a user with many files, one tab). */
+export const REPEAT = Math.max(1, Number(process.env.REPEAT || 1));
 
 /**
- * Starts Debian's chromium with a fresh profile and opens the page from file://.
- * Every request the browser makes after the page has loaded is recorded; `requests`
- * holds those that are not to a `blob:` URL the page made itself (its worker, the
- * Save links), and the tests assert it stays empty. Blocked attempts show up as CSP
- * violations in `errors`.
+ * Declares `body`'s tests once per engine, in a suite named `[engine]` (so a failure
+ * names it), each test `REPEAT` times. `body(engine, t)` uses `t` as node:test's `test`.
  */
-export async function openPage({ hash = '', removeSavePicker = true, url = PAGE_URL } = {}) {
-  const profile = mkdtempSync(join(tmpdir(), 'backupcrypt-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: '/usr/bin/chromium', headless: true, args: FLAGS, acceptDownloads: true,
-  });
-  const requests = [];
-  let loaded = false;
-  context.on('request', (r) => { if (loaded && !r.url().startsWith('blob:')) requests.push(r.url()); });
-  const page = context.pages()[0] || await context.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(String(e)));
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-  await page.addInitScript(() => {
-    document.addEventListener('securitypolicyviolation', (e) => {
-      console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`);
+export function eachEngine(body) {
+  for (const engine of ENGINES) {
+    describe(`[${engine}]`, () => {
+      const repeated = (name, ...rest) => {
+        for (let r = 1; r <= REPEAT; r++) test(REPEAT > 1 ? `${name} (${r}/${REPEAT})` : name, ...rest);
+      };
+      body(engine, repeated);
     });
-  });
-  if (removeSavePicker) {
-    // Headless tests cannot answer the native save dialog: use the download path.
-    await page.addInitScript(() => { delete window.showSaveFilePicker; });
   }
-  await page.goto(url + hash);
-  loaded = true;
-  return {
-    page, context, requests, errors, profile,
-    async close() { await context.close(); rmSync(profile, { recursive: true, force: true }); },
+}
+
+/** A SHA-256 per 64 MiB (so that a 1 GiB output is hashed in the page piece by piece). */
+export const DIGEST_PIECE = 64 * 1024 * 1024;
+export function digest(buf) {
+  const parts = [];
+  for (let at = 0; at < buf.length || at === 0; at += DIGEST_PIECE) parts.push(sha256(buf.subarray(at, at + DIGEST_PIECE)));
+  return `${buf.length}:${parts.join(',')}`;
+}
+
+// Installed in the page after it loads, in every engine: records what the page does
+// that a test must see (errors, CSP violations, resources fetched), keeps the Blobs
+// behind the page's object URLs, turns a click on a download link into a record
+// (read back in the page: no engine's download machinery is needed), and offers the
+// small DOM queries the tests make.
+const PROBE = String.raw`(() => {
+  if (window.__t) return true;
+  const t = window.__t = { errors: [], downloads: [], blobs: new Map() };
+  document.addEventListener('securitypolicyviolation', (e) => t.errors.push('CSP violation: ' + e.violatedDirective + ' ' + e.blockedURI));
+  addEventListener('error', (e) => t.errors.push('error: ' + e.message));
+  addEventListener('unhandledrejection', (e) => t.errors.push('unhandled rejection: ' + ((e.reason && e.reason.message) || e.reason)));
+  const create = URL.createObjectURL;
+  URL.createObjectURL = function (o) { const u = create.call(URL, o); if (o instanceof Blob) t.blobs.set(u, o); return u; };
+  document.addEventListener('click', (e) => {
+    const a = e.target.closest && e.target.closest('a[download]');
+    if (a) { e.preventDefault(); t.downloads.push({ name: a.getAttribute('download'), href: a.href }); }
+  }, true);
+  t.resources = () => performance.getEntriesByType('resource').map((r) => r.name).filter((n) => !n.startsWith('blob:'));
+  t.card = (n) => document.querySelectorAll('#file-list > li')[n];
+  t.scope = (n) => (n == null ? document : t.card(n));
+  const named = (e) => (e.getAttribute('aria-label') || e.textContent).trim();
+  t.find = (n, sel, name) => {
+    const s = t.scope(n);
+    if (!s) return null;
+    return [...s.querySelectorAll(sel)].find((e) => name == null || (name instanceof RegExp ? name.test(named(e)) : named(e) === name)) || null;
   };
-}
+  t.button = (n, name) => t.find(n, 'button', name);
+  t.status = (n) => { const e = t.card(n) && t.card(n).querySelector('.status'); return e ? { text: e.textContent.trim(), cls: e.className } : null; };
+  t.digest = async (blob) => {
+    const hex = (b) => [...new Uint8Array(b)].map((x) => x.toString(16).padStart(2, '0')).join('');
+    const parts = [];
+    for (let at = 0; at < blob.size || at === 0; at += ${DIGEST_PIECE}) {
+      parts.push(hex(await crypto.subtle.digest('SHA-256', await blob.slice(at, at + ${DIGEST_PIECE}).arrayBuffer())));
+    }
+    return blob.size + ':' + parts.join(',');
+  };
+  // A download's bytes, hashed; its object URL is then revoked, as the Blob is no
+  // longer needed (a long repeated run would otherwise keep every output).
+  t.download = async (i) => {
+    const d = t.downloads[i];
+    const blob = t.blobs.get(d.href);
+    if (!blob) return { name: d.name, digest: 'no Blob behind ' + d.href };
+    const digest = await t.digest(blob);
+    t.blobs.delete(d.href);
+    URL.revokeObjectURL(d.href);
+    return { name: d.name, digest };
+  };
+  // A small download's bytes, as base64 (to check it with other tools).
+  t.bytes = async (i) => {
+    const blob = t.blobs.get(t.downloads[i].href);
+    const b = new Uint8Array(await blob.arrayBuffer());
+    let s = '';
+    for (let at = 0; at < b.length; at += 0x8000) s += String.fromCharCode(...b.subarray(at, at + 0x8000));
+    return btoa(s);
+  };
+  return true;
+})()`;
 
-/** The card of the n-th added file (0-based). */
-export const card = (page, n) => page.locator('#file-list > li').nth(n);
-
-/** Adds files, types the password into card `n`, presses Decrypt, and waits for the outcome. */
-export async function decrypt(page, n, password, { timeout = 60000 } = {}) {
-  const c = card(page, n);
-  const go = c.getByRole('button', { name: 'Decrypt' });
-  await go.waitFor();
-  // Enabled once the header has been read (and again after a failed attempt).
-  for (const t0 = Date.now(); await go.isDisabled(); await new Promise((r) => setTimeout(r, 50))) {
-    if (Date.now() - t0 > timeout) throw new Error('Decrypt never became enabled');
+/**
+ * Starts `engine` with a fresh profile and opens the page (file:// unless `url`).
+ * `requests()` are those the browser or the page recorded after the load that are
+ * not to a `blob:` URL the page made itself; `errors()` are uncaught errors, CSP
+ * violations and console errors. The tests assert both stay empty.
+ */
+export async function openPage(engine, { hash = '', removeSavePicker = true, url = PAGE_URL } = {}) {
+  const { launch } = await import(`./engines/${engine}.mjs`);
+  const b = await launch();
+  try {
+    await b.goto(url + hash);
+    await b.evaluate(PROBE);
+    if (removeSavePicker) {
+      // Headless tests cannot answer the native save and folder dialogs: use the
+      // download paths.
+      await b.evaluate('(delete window.showSaveFilePicker, delete window.showDirectoryPicker)');
+    }
+  } catch (e) {
+    await b.close(); // Else the open browser keeps the test process alive.
+    throw e;
   }
-  await c.getByLabel(/^Password for/).fill(password);
-  await c.getByRole('button', { name: 'Decrypt' }).click();
-  await c.locator('.status.ok, .status.bad').waitFor({ timeout });
-  return (await c.locator('.status').textContent()).trim();
+  let added = 0;
+  const ctx = {
+    engine,
+    browser: b,
+    /** Runs `fn(t, ...args)` in the page (`t`: the probe's helpers); JSON in, JSON out. */
+    run: (fn, ...args) => {
+      const json = JSON.stringify(JSON.stringify(args, (k, v) => (v instanceof RegExp ? { re: v.source, flags: v.flags } : v)));
+      return b.evaluate(`(${fn}).apply(null, [window.__t].concat(JSON.parse(${json},
+        (k, v) => (v && typeof v.re === 'string' ? new RegExp(v.re, v.flags) : v))))`);
+    },
+    /** Polls `fn(t, ...args)` until it returns something truthy, and returns that. */
+    async waitFor(fn, args = [], { timeout = 60000, what = String(fn) } = {}) {
+      for (const t0 = Date.now(); ;) {
+        const v = await ctx.run(fn, ...args);
+        if (v) return v;
+        if (Date.now() - t0 > timeout) throw new Error(`[${engine}] timed out after ${timeout} ms waiting for ${what}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    },
+    requests: async () => [...b.requests, ...(await ctx.run((t) => t.resources()))],
+    errors: async () => [...b.errors, ...(await ctx.run((t) => t.errors))],
+    /** Presses Enter on the focused control (see engines/firefox.mjs for the exception). */
+    activate: () => (b.keyActivates ? b.press('Enter') : ctx.run(() => { document.activeElement.click(); return true; })),
+    /** Adds files through the picker; returns the index of the first new card. */
+    async add(...paths) {
+      await b.setFiles('#files', paths);
+      const first = added;
+      added += paths.length;
+      await ctx.waitFor((t, n) => !!t.card(n), [added - 1], { what: 'the new cards' });
+      return first;
+    },
+    /** Card `n`'s status line and its kind. */
+    status: (n) => ctx.run((t, n) => t.status(n), n),
+    /** Clicks the button (or link) named `name` in card `n` (null: the whole page). */
+    click: (n, name, sel = 'button') => ctx.run((t, n, name, sel) => {
+      const e = t.find(n, sel, name);
+      if (!e) throw new Error('no ' + sel + ' named ' + name);
+      e.click();
+      return true;
+    }, n, name, sel),
+    isDisabled: (n, name) => ctx.run((t, n, name) => t.button(n, name).disabled, n, name),
+    /** Types into card `n`'s password field, as a user would (an input event). */
+    fill: (n, text, sel = 'input[id$="-pass"]') => ctx.run((t, n, text, sel) => {
+      const i = t.scope(n).querySelector(sel);
+      i.value = text;
+      i.dispatchEvent(new Event('input', { bubbles: true }));
+      return true;
+    }, n, text, sel),
+    value: (n, sel) => ctx.run((t, n, sel) => t.scope(n).querySelector(sel).value, n, sel),
+    text: (n, sel) => ctx.run((t, n, sel) => { const e = t.scope(n).querySelector(sel); return e ? e.textContent : null; }, n, sel),
+    count: (n, sel) => ctx.run((t, n, sel) => t.scope(n).querySelectorAll(sel).length, n, sel),
+    /** Waits until card `n`'s status says Ready (its header was read). */
+    ready: (n) => ctx.waitFor((t, n) => { const s = t.status(n); return s && /^Ready/.test(s.text); }, [n], { what: `card ${n} Ready` }),
+    /** Waits for card `n`'s outcome (ok or bad) and returns its text. */
+    outcome: (n, timeout = 60000) => ctx.waitFor((t, n) => {
+      const s = t.status(n);
+      return s && /\b(ok|bad)\b/.test(s.cls) && s.text;
+    }, [n], { timeout, what: `card ${n}'s outcome` }),
+    /** Does `action` and returns the download it caused: `{ name, digest }` (and
+     * `bytes`, a Buffer, with `{ bytes: true }`: small files only). */
+    async download(action, { timeout = 60000, bytes = false } = {}) {
+      const before = await ctx.run((t) => t.downloads.length);
+      await action();
+      await ctx.waitFor((t, n) => t.downloads.length > n, [before], { timeout, what: 'a download' });
+      const raw = bytes ? Buffer.from(await ctx.run((t, i) => t.bytes(i), before), 'base64') : null;
+      return { ...(await ctx.run((t, i) => t.download(i), before)), ...(raw ? { bytes: raw } : {}) };
+    },
+    /** Peak RSS of the engine's content processes while `action` runs. */
+    async peakMemory(action) {
+      const sampler = sampleMemory(await b.pid(), b.contentProcess);
+      try { await action(); } finally { ctx.lastPeak = sampler.stop(); }
+      return ctx.lastPeak;
+    },
+    close: () => b.close(),
+  };
+  return ctx;
 }
 
-/** Clicks card `n`'s Save link and returns the downloaded bytes. */
-export async function save(page, n) {
-  const [download] = await Promise.all([
-    page.waitForEvent('download'),
-    card(page, n).locator('a.save').click(),
-  ]);
-  return readFileSync(await download.path());
+/**
+ * Ends a suite: reads what the page requested and what went wrong, closes the
+ * browser (always: a browser left open keeps the test process alive), then asserts
+ * that the page asked for nothing and nothing failed.
+ */
+export async function finish(ctx, { errors = true, ignore = null } = {}) {
+  if (!ctx) return; // The suite's set-up failed (and said why).
+  let requests;
+  let failures;
+  try {
+    requests = await ctx.requests();
+    failures = errors ? (await ctx.errors()).filter((e) => !(ignore && ignore.test(e))) : [];
+  } finally {
+    await ctx.close();
+  }
+  assert.deepEqual(requests, [], `[${ctx.engine}] the page made network requests`);
+  assert.deepEqual(failures, [], `[${ctx.engine}] errors in the page`);
+}
+
+/** Enters the password in card `n`, presses Decrypt, and waits for the outcome. */
+export async function decrypt(ctx, n, password, { timeout = 60000 } = {}) {
+  await ctx.waitFor((t, n) => { const b = t.button(n, 'Decrypt'); return b && !b.disabled; }, [n],
+    { timeout, what: `card ${n}'s Decrypt enabled` });
+  await ctx.fill(n, password);
+  await ctx.click(n, 'Decrypt');
+  return ctx.outcome(n, timeout);
+}
+
+/** Clicks card `n`'s Save link; returns the saved bytes' digest. */
+export async function save(ctx, n) {
+  return (await ctx.download(() => ctx.click(n, /^Save /, 'a.save'))).digest;
 }
 
 /** Card `n`'s description of the file, once the worker has read its header. */
-export async function infoText(page, n) {
-  const info = card(page, n).locator('.info');
-  await info.locator('dt').first().waitFor();
-  return info.textContent();
+export async function infoText(ctx, n) {
+  return ctx.waitFor((t, n) => t.card(n).querySelector('.info dt') && t.card(n).querySelector('.info').textContent, [n],
+    { what: `card ${n}'s info` });
 }

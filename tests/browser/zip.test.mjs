@@ -1,13 +1,13 @@
-// The ZIP browser: a files backup (ZIP written by Python's zipfile, encrypted by
+// The ZIP browser, in each engine: a files backup (ZIP written by Python's zipfile, encrypted by
 // pyAesCrypt 6.0.0) lists its entries without a full decryption, filters, previews
 // text, shows unsafe names without using them, and one entry downloads byte-exact.
-import { test, before, after } from 'node:test';
+import { before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { workdir, python, pyAesCryptEncrypt, sqlDump, sha256, openPage, card } from './lib.mjs';
+import { workdir, python, pyAesCryptEncrypt, sqlDump, sha256, digest, readZip, eachEngine, finish, openPage } from './lib.mjs';
 
 const dir = workdir();
 const pdf = Buffer.concat([Buffer.from('%PDF-1.4\n'), randomBytes(700 * 1024 + 3)]);
@@ -26,79 +26,69 @@ with zipfile.ZipFile(sys.argv[2], 'w') as z:
 `, dir, zipPath]);
 const backup = pyAesCryptEncrypt(dir, '2022-10-01--00-00-05--part-1.zip.encrypted', readFileSync(zipPath), 'pw');
 
-let ctx;
-before(async () => { ctx = await openPage(); });
-after(async () => {
-  assert.deepEqual(ctx.requests, []);
-  assert.deepEqual(ctx.errors, []);
-  await ctx.close();
-});
+eachEngine((engine, test) => {
+  let ctx;
+  before(async () => { ctx = await openPage(engine); });
+  // The page asks for nothing, and nothing fails, over every test of the suite.
+  after(() => finish(ctx));
 
-test('a ZIP backup lists, filters, previews, and one entry downloads byte-exact', async () => {
-  const { page } = ctx;
-  await page.setInputFiles('#files', [backup]);
-  const c = card(page, 0);
-  const list = c.getByRole('button', { name: 'List ZIP contents' });
-  await list.waitFor();
-  await c.getByLabel(/^Password for/).fill('wrong');
-  await list.click();
-  await c.locator('.status.bad').first().waitFor();
-  assert.match(await c.locator('.status').first().textContent(), /^Wrong password/);
+  test('a ZIP backup lists, filters, previews, and one entry downloads byte-exact', async () => {
+    const n = await ctx.add(backup);
+    const rows = () => ctx.count(n, '.zip tbody tr');
+    const zipStatus = () => ctx.text(n, '.zip .status');
+    await ctx.ready(n);
+    await ctx.fill(n, 'wrong');
+    await ctx.click(n, 'List ZIP contents');
+    assert.match(await ctx.outcome(n), /^Wrong password/);
 
-  await c.getByLabel(/^Password for/).fill('pw');
-  await list.click();
-  const rows = c.locator('.zip tbody tr');
-  await rows.first().waitFor();
-  assert.equal(await rows.count(), 4);
-  assert.match(await c.locator('.status').first().textContent(), /4 entries listed without decrypting the whole file/);
-  const text = await c.locator('.zip tbody').textContent();
-  assert.match(text, /7KQ2ZP4M__medicalReports__scan\.pdf/);
-  assert.match(text, /\.\.\/evil\.txt.*Unsafe name \('\.\.' component \(path traversal\)\): saved as entry-3, never as this path/);
+    await ctx.fill(n, 'pw');
+    await ctx.click(n, 'List ZIP contents');
+    await ctx.waitFor((t, n) => t.card(n).querySelector('.zip tbody tr'), [n], { what: 'the entries' });
+    assert.equal(await rows(), 4);
+    assert.match((await ctx.status(n)).text, /4 entries listed without decrypting the whole file/);
+    const text = await ctx.text(n, '.zip tbody');
+    assert.match(text, /7KQ2ZP4M__medicalReports__scan\.pdf/);
+    assert.match(text, /\.\.\/evil\.txt.*Unsafe name \('\.\.' component \(path traversal\)\): saved as entry-3, never as this path/);
 
-  // Sort by size, descending: the PDF first.
-  await c.getByRole('button', { name: 'Size' }).click();
-  await c.getByRole('button', { name: 'Size' }).click();
-  assert.match(await rows.first().textContent(), /scan\.pdf/);
-  assert.equal(await c.locator('th[aria-sort]').getAttribute('aria-sort'), 'descending');
+    // Sort by size, descending: the PDF first.
+    await ctx.click(n, 'Size');
+    await ctx.click(n, 'Size');
+    assert.match(await ctx.text(n, '.zip tbody tr'), /scan\.pdf/);
+    assert.equal(await ctx.run((t, n) => t.card(n).querySelector('th[aria-sort]').getAttribute('aria-sort'), n), 'descending');
 
-  await c.getByLabel('Filter by name').fill('scan');
-  assert.equal(await rows.count(), 1);
-  const [download] = await Promise.all([
-    page.waitForEvent('download'),
-    c.getByRole('button', { name: 'Download 7KQ2ZP4M__medicalReports__scan.pdf' }).click(),
-  ]);
-  assert.equal(download.suggestedFilename(), '7KQ2ZP4M__medicalReports__scan.pdf');
-  assert.equal(sha256(readFileSync(await download.path())), sha256(pdf));
+    await ctx.fill(n, 'scan', 'input[type=search]');
+    assert.equal(await rows(), 1);
+    const pdfSaved = await ctx.download(() => ctx.click(n, 'Download 7KQ2ZP4M__medicalReports__scan.pdf'));
+    assert.deepEqual(pdfSaved, { name: '7KQ2ZP4M__medicalReports__scan.pdf', digest: digest(pdf) });
 
-  await c.getByLabel('Filter by name').fill('');
-  await c.getByRole('button', { name: 'Preview report.sql' }).click();
-  await c.locator('pre.preview').waitFor();
-  assert.ok((await c.locator('pre.preview').textContent()).startsWith('--\n-- PostgreSQL database dump'));
+    await ctx.fill(n, '', 'input[type=search]');
+    await ctx.click(n, 'Preview report.sql');
+    const preview = await ctx.waitFor((t, n) => {
+      const p = t.card(n).querySelector('pre.preview');
+      return !p.classList.contains('hidden') && p.textContent;
+    }, [n], { what: 'the preview' });
+    assert.ok(preview.startsWith('--\n-- PostgreSQL database dump'));
 
-  // The unsafe entry downloads under a neutral name, never its own path.
-  const [evil] = await Promise.all([
-    page.waitForEvent('download'),
-    c.getByRole('button', { name: 'Download ../evil.txt' }).click(),
-  ]);
-  assert.equal(evil.suggestedFilename(), 'entry-3');
-  assert.equal(readFileSync(await evil.path()).toString(), 'should never become a path');
+    // The unsafe entry downloads under a neutral name, never its own path.
+    const evil = await ctx.download(() => ctx.click(n, 'Download ../evil.txt'));
+    assert.deepEqual(evil, { name: 'entry-3', digest: digest(Buffer.from('should never become a path')) });
 
-  // A selection downloads entry by entry, each under its safe name.
-  await c.getByRole('checkbox', { name: 'Select report.sql' }).check();
-  await c.getByRole('checkbox', { name: 'Select 7KQ2ZP4M__medicalReports__scan.pdf' }).check();
-  const got = new Map();
-  const done = new Promise((resolve) => {
-    page.on('download', async (d) => {
-      got.set(d.suggestedFilename(), readFileSync(await d.path()));
-      if (got.size === 2) resolve();
-    });
+    // A selection is one plain ZIP (there is no File System Access API here), each
+    // entry under its safe name, CRC-32 checked on the way.
+    for (const name of ['Select report.sql', 'Select 7KQ2ZP4M__medicalReports__scan.pdf']) {
+      await ctx.run((t, n, name) => { t.find(n, 'input[type=checkbox]', name).click(); return true; }, n, name);
+    }
+    await ctx.click(n, 'Save selected as one ZIP');
+    await ctx.waitFor((t, n) => t.card(n).querySelector('.zip a.save'), [n], { what: 'the ZIP of the selection' });
+    const bundle = await ctx.download(() => ctx.click(n, /^Save /, '.zip a.save'), { bytes: true });
+    assert.equal(bundle.name, 'selected-2022-10-01--00-00-05--part-1.zip');
+    const bundlePath = join(dir, `bundle-${engine}.zip`);
+    writeFileSync(bundlePath, bundle.bytes);
+    assert.deepEqual(readZip(bundlePath), { 'report.sql': sha256(sql), '7KQ2ZP4M__medicalReports__scan.pdf': sha256(pdf) });
+
+    await ctx.click(n, 'Verify whole backup (HMAC)');
+    await ctx.waitFor((t, n) => /Whole backup checked/.test(t.card(n).querySelector('.zip .status').textContent), [n],
+      { what: 'the whole-backup check' });
+    assert.match(await zipStatus(), /verified \(HMAC\)/);
   });
-  await c.getByRole('button', { name: 'Download selected' }).click();
-  await done;
-  assert.equal(sha256(got.get('report.sql')), sha256(sql));
-  assert.equal(sha256(got.get('7KQ2ZP4M__medicalReports__scan.pdf')), sha256(pdf));
-
-  await c.getByRole('button', { name: 'Verify whole backup (HMAC)' }).click();
-  await c.locator('.zip .status.ok').filter({ hasText: 'Whole backup checked' }).waitFor();
-  assert.match(await c.locator('.zip .status').textContent(), /verified \(HMAC-SHA256\)/);
 });

@@ -5,8 +5,7 @@
 //! Each test binary uses a different subset, hence the `dead_code` allowance.
 #![allow(dead_code)]
 
-use std::ffi::OsStr;
-use std::os::unix::ffi::OsStrExt;
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
@@ -200,8 +199,16 @@ pub fn check(mut cmd: Command) -> Output {
 /// `openssl enc ...` with the password in the environment (`-pass env:BC_PW`), never argv.
 pub fn openssl_cmd(password: &[u8]) -> Command {
     let mut cmd = Command::new("openssl");
-    cmd.arg("enc").arg("-pass").arg("env:BC_PW").env("BC_PW", OsStr::from_bytes(password));
+    cmd.arg("enc").arg("-pass").arg("env:BC_PW").env("BC_PW", env_value(password));
     cmd
+}
+
+/// `bytes` as an environment value: any bytes on Unix, UTF-8 elsewhere.
+pub fn env_value(bytes: &[u8]) -> OsString {
+    #[cfg(unix)]
+    return <std::ffi::OsStr as std::os::unix::ffi::OsStrExt>::from_bytes(bytes).to_owned();
+    #[cfg(not(unix))]
+    return String::from_utf8(bytes.to_vec()).expect("a UTF-8 password off Unix").into();
 }
 
 /// The `openssl enc` flags for `params`, as separate arguments.

@@ -68,5 +68,29 @@ sha256() { sha256sum | cut -d' ' -f1; }
 # URL-safe base64 ending in "="). Only ever passed through the environment.
 fernet_key() { python3 -c 'import base64, os; print(base64.urlsafe_b64encode(os.urandom(32)).decode())'; }
 
+# The real S3 server (tests/s3/seaweedfs.sh) with the production bucket and identities. s3_up
+# starts it in $WORK/s3 and sets S3_ENDPOINT and the S3_{ADMIN,UPLOADER,READER}_{KEY,SECRET}
+# of its env file; s3_down (in the caller's EXIT trap) stops it by its PID.
+S3_VENV=${BACKUPCRYPT_S3_VENV:-$ROOT/target/venv-s3}
+s3_up() {
+  bash "$ROOT/tests/s3/seaweedfs.sh" start "$WORK/s3" || fail "SeaweedFS did not start (tests/setup/40-s3.sh installs it)"
+  S3_STARTED=1
+  set -a
+  # shellcheck source=/dev/null
+  source "$WORK/s3/env"
+  set +a
+}
+s3_down() {
+  [[ ${S3_STARTED:-} == 1 ]] || return 0
+  S3_STARTED=
+  bash "$ROOT/tests/s3/seaweedfs.sh" stop "$WORK/s3" || true
+}
+admin_aws() { env AWS_PROFILE=admin "$S3_VENV/bin/aws" "$@"; }
+# Every object version under PREFIX of the backup bucket, "KEY VERSION" a line, as admin sees them.
+s3_versions() {
+  admin_aws s3api list-object-versions --bucket backups --prefix "$1" \
+    --query 'Versions[].[Key, VersionId]' --output text | grep -v '^None$' || true
+}
+
 need "$BIN" awk python3 sha256sum
 [[ -x $PY ]] || fail "no Python venv at $PY (tests/setup/30-python.sh makes it)"

@@ -15,6 +15,7 @@ WORK=$(mktemp -d -t backupcrypt-restore-pg.XXXXXX)
 cleanup() {
   local rc=$?
   pg_stop
+  s3_down
   ((rc == 0)) || [[ ! -f ${PGDATA_DIR:-/nonexistent}/server.log ]] || tail -n 20 "$PGDATA_DIR/server.log" >&2
   rm -rf "$WORK"
   exit "$rc"

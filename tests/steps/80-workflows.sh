@@ -8,10 +8,10 @@
     exit 1
   fi
   workflows=(.github/workflows/*.yml)
-  ((${#workflows[@]} >= 5)) || { echo "expected the five workflows in .github/workflows" >&2; exit 1; }
+  ((${#workflows[@]} >= 6)) || { echo "expected the six workflows in .github/workflows" >&2; exit 1; }
   actionlint -shellcheck "$(command -v shellcheck)" "${workflows[@]}"
   unpinned=$(grep -nE '^\s*(-\s+)?uses:' "${workflows[@]}" | grep -vE 'uses:\s*[^@[:space:]]+@v[0-9]+\.[0-9]+\.[0-9]+\s*$' || true)
   [[ -z $unpinned ]] || { printf 'actions not pinned to a release version:\n%s\n' "$unpinned" >&2; exit 1; }
-  shellcheck -x tests/pipeline/*.sh tests/setup/60-pipeline.sh tests/steps/8[0-9]-*.sh
+  shellcheck -x tests/pipeline/*.sh tests/setup/40-s3.sh tests/setup/60-pipeline.sh tests/steps/8[0-9]-*.sh tests/s3/*.sh docs/bucket/setup.sh
   echo "actionlint + shellcheck: ${#workflows[@]} workflows clean"
 )

@@ -3,7 +3,9 @@
 //! `cargo xtask page` builds the offline page: the wasm bindings (`--features wasm`,
 //! release, wasm32-unknown-unknown), wasm-bindgen's `no-modules` glue, and `www/`,
 //! inlined into one self-contained file, `dist/backupcrypt.html`, with a hash-based
-//! Content-Security-Policy. It prints the file's SHA-256 and size.
+//! Content-Security-Policy. It prints the file's SHA-256 and size. The page's scripts
+//! are classic scripts in several files, concatenated in the order `www/scripts.txt`
+//! states (one bundle for the page, one for its worker).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -138,14 +140,11 @@ fn page() -> Result<()> {
     let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
     gz.write_all(&wasm_bytes).map_err(|e| e.to_string())?;
     let packed = gz.finish().map_err(|e| e.to_string())?;
-    let worker = format!(
-        "{glue}\nconst WASM_GZIP_BASE64 = \"{}\";\n{}",
-        base64(&packed),
-        read(&www.join("worker.js"))?
-    );
-    let main_js = read(&www.join("main.js"))?;
+    let bundles = bundles(&www)?;
+    let worker = format!("{glue}\nconst WASM_GZIP_BASE64 = \"{}\";\n{}", base64(&packed), bundles.worker);
+    let main_js = bundles.page;
     let style = read(&www.join("style.css"))?;
-    for (name, text) in [("worker", &worker), ("main.js", &main_js), ("style.css", &style)] {
+    for (name, text) in [("worker", &worker), ("the page script", &main_js), ("style.css", &style)] {
         if text.to_ascii_lowercase().contains("</script") || text.to_ascii_lowercase().contains("</style") {
             return Err(format!("{name} contains a closing tag; it cannot be inlined"));
         }
@@ -187,6 +186,70 @@ fn page() -> Result<()> {
     );
     println!("  sha256  {digest}");
     Ok(())
+}
+
+/// The page's two scripts, each the concatenation of its files.
+struct Bundles {
+    page: String,
+    worker: String,
+}
+
+/// Reads `www/scripts.txt` (`<bundle> <file>...` per line, `#` comments) and joins
+/// each bundle's files in that order. Every file is named once, and every `.js` file
+/// under `www/` is in a bundle, so that a new module cannot be forgotten.
+fn bundles(www: &Path) -> Result<Bundles> {
+    let manifest = read(&www.join("scripts.txt"))?;
+    let (mut page, mut worker) = (None, None);
+    let mut named = Vec::new();
+    for line in manifest.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')) {
+        let mut words = line.split_whitespace();
+        let slot = match words.next() {
+            Some("page") => &mut page,
+            Some("worker") => &mut worker,
+            other => return Err(format!("www/scripts.txt: unknown bundle {other:?} (page or worker)")),
+        };
+        let mut text = String::new();
+        for file in words {
+            if named.iter().any(|n| n == file) {
+                return Err(format!("www/scripts.txt: {file} is named twice"));
+            }
+            named.push(file.to_owned());
+            let body = read(&www.join(file))?;
+            if body.to_ascii_lowercase().contains("</script") {
+                return Err(format!("www/{file} contains a closing script tag; it cannot be inlined"));
+            }
+            text.push_str(&format!("// www/{file}\n{body}\n"));
+        }
+        if slot.replace(text).is_some() {
+            return Err("www/scripts.txt: a bundle is listed twice".into());
+        }
+    }
+    for file in js_files(www, www)? {
+        if !named.contains(&file) {
+            return Err(format!("www/{file} is in no bundle of www/scripts.txt"));
+        }
+    }
+    match (page, worker) {
+        (Some(page), Some(worker)) => Ok(Bundles { page, worker }),
+        _ => Err("www/scripts.txt must list a page and a worker bundle".into()),
+    }
+}
+
+/// The `.js` files under `dir`, as paths relative to `www` with `/` separators.
+fn js_files(www: &Path, dir: &Path) -> Result<Vec<String>> {
+    let mut found = Vec::new();
+    for entry in fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))? {
+        let path = entry.map_err(|e| e.to_string())?.path();
+        if path.is_dir() {
+            found.extend(js_files(www, &path)?);
+        } else if path.extension().is_some_and(|e| e == "js") {
+            let relative = path.strip_prefix(www).map_err(|e| e.to_string())?;
+            found.push(
+                relative.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/"),
+            );
+        }
+    }
+    Ok(found)
 }
 
 fn replace_once(haystack: &str, marker: &str, with: &str) -> Result<String> {

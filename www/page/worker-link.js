@@ -1,0 +1,43 @@
+// The page's one worker (made from the inlined #worker-source) and the messages to and
+// from it: each card registers a handler under its id.
+'use strict';
+
+const link = (() => {
+  const url = URL.createObjectURL(new Blob([$('worker-source').textContent], { type: 'text/javascript' }));
+  const worker = new Worker(url);
+  const handlers = new Map();
+  let nextId = 1;
+  worker.onmessage = (ev) => {
+    const m = ev.data;
+    if (m.op === 'read') return hand(m);
+    if (m.op === 'fatal') return failAll(m.message);
+    const h = handlers.get(m.id);
+    if (h) h(m);
+  };
+  // The worker reads no file itself (WebKit forbids that in a worker on a file://
+  // page): it asks for a slice of a File it was given, and gets the bytes, moved.
+  async function hand({ req, file, start, end }) {
+    try {
+      const data = await file.slice(start, end).arrayBuffer();
+      worker.postMessage({ op: 'bytes', req, data }, [data]);
+    } catch (e) {
+      worker.postMessage({ op: 'bytes', req, error: { name: e.name, message: String(e.message) } });
+    }
+  }
+  // A worker that fails (or whose message cannot be read) fails every card, visibly.
+  function failAll(message) {
+    for (const h of handlers.values()) h({ op: 'error', name: 'WorkerFailed', message });
+  }
+  worker.onerror = (ev) => { ev.preventDefault(); failAll(ev.message || 'the page\'s worker stopped'); };
+  worker.onmessageerror = () => failAll('a message from the page\'s worker could not be read');
+  return {
+    // `#engine=wasm` forces the all-wasm fallback (for tests and the benchmark).
+    forceWasm: /(^|[#&])engine=wasm(&|$)/.test(location.hash),
+    // `#profile` (the benchmark) has the worker time each stage of a decryption; the
+    // milliseconds land in the card's `data-stages` attribute.
+    profile: /(^|[#&])profile(&|$)/.test(location.hash),
+    newId: () => nextId++,
+    listen: (id, handler) => handlers.set(id, handler),
+    send: (message, transfer) => worker.postMessage(message, transfer || []),
+  };
+})();
