@@ -45,6 +45,7 @@ extern crate std;
 pub mod aescrypt;
 mod base64;
 mod block;
+pub mod content;
 mod decryptor;
 mod error;
 pub mod inspect;
@@ -62,7 +63,6 @@ pub mod sniff;
 pub mod testing;
 #[cfg(feature = "wasm")]
 pub mod wasm;
-#[cfg(feature = "zip")]
 pub mod zip;
 
 pub use decryptor::{DecryptOptions, Decryptor, Format};

@@ -36,6 +36,8 @@ pub fn is_encrypted_name(file_name: &str) -> bool {
     !file_name.starts_with('.') && plaintext_name(file_name).is_some()
 }
 
+pub mod runs;
+
 /// Which backup job made the file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Kind {

@@ -273,3 +273,27 @@ fn unsafe_archive_content_is_6_and_nothing_escapes() {
     assert_eq!(listing(&d.path().join("in")), ["target"]);
     assert_eq!(listing(&d.path().join("in/target")), ["ok.txt"]);
 }
+
+#[test]
+fn a_plain_zip_cut_short_is_damaged_not_some_other_file() {
+    // Local headers present, end record gone: exit 4 from `ls` and `extract`
+    // (it was "not a ZIP archive", exit 5), and nothing extracted.
+    let d = tempdir();
+    write(&d.path().join("a.txt"), &data(50_000));
+    let out = std::process::Command::new("zip")
+        .current_dir(d.path())
+        .args(["-q", "-X", "whole.zip", "a.txt"])
+        .output()
+        .expect("zip must be installed (tests/setup/20-debian.sh)");
+    assert!(out.status.success());
+    let whole = read(&d.path().join("whole.zip"));
+    write(&d.path().join("cut.zip"), &whole[..whole.len() / 2]);
+    let r = run(bc(d.path()).args(["ls", "cut.zip"])).expect(4);
+    assert!(r.stderr.contains("cut short"), "{}", r.stderr);
+    std::fs::create_dir(d.path().join("out")).unwrap();
+    run(bc(d.path()).args(["extract", "cut.zip", "-C", "out"])).expect(4);
+    assert!(listing(&d.path().join("out")).is_empty());
+    // Encrypted, the same.
+    encrypt_aes(d.path(), "cut.zip.aes", &whole[..whole.len() / 2]);
+    run(bc_pw(d.path()).args(["ls", "cut.zip.aes"])).expect(4);
+}

@@ -178,3 +178,33 @@ fn an_empty_folder_is_a_usage_error() {
     let r = run(bc_pw(d.path()).args(["verify", "."])).expect(2);
     assert!(r.stderr.contains("no encrypted files"), "{}", r.stderr);
 }
+
+#[test]
+fn junk_after_the_zip_end_record_is_what_ls_and_verify_both_accept() {
+    // pyAesCrypt 6.1.1 can leave up to 15 bytes after a ZIP's end record
+    // (FORMATS.md §4.2). `ls` read it; `verify` used to call it damaged (exit 4)
+    // with the HMAC verified. One rule now: 15 bytes pass both, 16 fail both.
+    let d = tempdir();
+    let mut zip = zip_bytes(d.path());
+    zip.extend_from_slice(&[0x0f; 15]);
+    let aes = encrypt_aes(d.path(), "2022-07-01--00-00-02.zip.encrypted", &zip);
+    let ossl = encrypt_openssl(
+        d.path(),
+        "2022-07-02--00-00-02.zip.encrypted",
+        &zip,
+        &["-aes-256-cbc", "-pbkdf2"],
+        PASSWORD,
+    );
+    for file in [&aes, &ossl] {
+        let r = run(bc_pw(d.path()).arg("verify").arg(file)).expect(0);
+        assert!(r.stdout_str().contains("ZIP archive (2 entries)"), "{}", r.stdout_str());
+        let r = run(bc_pw(d.path()).args(["ls", "--json"]).arg(file)).expect(0);
+        assert!(r.stdout_str().contains("\"b.bin\""), "{}", r.stdout_str());
+    }
+    zip.push(0);
+    let e = tempdir();
+    let aes = encrypt_aes(e.path(), "2022-07-01--00-00-02.zip.encrypted", &zip);
+    let r = run(bc_pw(e.path()).arg("verify").arg(&aes)).expect(4);
+    assert!(r.stdout_str().contains("ZIP archive without a valid end record"), "{}", r.stdout_str());
+    run(bc_pw(e.path()).arg("ls").arg(&aes)).expect(4);
+}

@@ -203,3 +203,70 @@ fn a_damaged_entry_leaves_nothing_at_its_destination() {
     assert!(report.failed[0].1.contains("CRC-32"), "{:?}", report.failed);
     assert_eq!(tree(tmp.path()), ["good.txt"]);
 }
+
+#[test]
+fn ls_extract_and_the_library_give_one_verdict_per_entry() {
+    // Names differing only in letter case are one file on macOS and Windows:
+    // the second is a duplicate everywhere. And one ratio rule: 100.5:1 is
+    // above 100:1 (integer division said 100, which is not above).
+    let mut x = 0x2545_f491_4f6c_dd1du64;
+    let noise: Vec<u8> = (0..20_000)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x as u8
+        })
+        .collect();
+    let mut edge = RawEntry::deflated(b"edge.bin", &noise);
+    let cs = edge.data.len() as u64;
+    edge.size = Some(cs * 100 + cs / 2);
+    let bytes = raw_zip(&[
+        RawEntry::stored(b"Report.pdf", b"first"),
+        RawEntry::stored(b"docs/report.PDF", b"x"),
+        RawEntry::stored(b"DOCS/Report.pdf", b"second"),
+        edge,
+        RawEntry::stored(b"ok.txt", b"ok"),
+    ]);
+    let limits = zip::Limits::default();
+    assert_eq!(limits.ratio_exceeded(cs * 100 + cs / 2, cs), Some(101));
+    assert_eq!(limits.ratio_exceeded(cs * 100, cs), None);
+
+    let a = Archive::new(std::io::Cursor::new(bytes.clone())).unwrap();
+    let verdicts = a.verdicts(&limits);
+    let refusals: Vec<Option<Refusal>> = verdicts.iter().map(|v| v.refusal().cloned()).collect();
+    assert_eq!(
+        refusals,
+        [None, None, Some(Refusal::Duplicate), Some(Refusal::Ratio(101)), None],
+        "{verdicts:?}"
+    );
+
+    // `ls --json` says the same, entry by entry.
+    let tmp = tempfile::tempdir().unwrap();
+    let plain = tmp.path().join("plain.zip");
+    fs::write(&plain, &bytes).unwrap();
+    let ls = ok(backupcrypt().args(["ls", "--json", "-q"]).arg(&plain));
+    let listing = String::from_utf8(ls.stdout).unwrap();
+    let unsafe_fields: Vec<&str> =
+        listing.match_indices("\"unsafe\":").map(|(i, _)| &listing[i + 9..]).collect();
+    assert_eq!(unsafe_fields.len(), 5, "{listing}");
+    for (field, refusal) in unsafe_fields.iter().zip(&refusals) {
+        match refusal {
+            None => assert!(field.starts_with("null"), "{listing}"),
+            Some(r) => assert!(field.starts_with(&format!("\"{r}\"")), "{r}: {listing}"),
+        }
+    }
+    // `ls --verify` checks the others and skips what extraction refuses for its ratio.
+    ok(backupcrypt().args(["ls", "-q", "--verify"]).arg(&plain));
+
+    // `extract` refuses the same two entries (exit 6) and writes the rest.
+    let (out, parent) = extract_cli(&bytes, tmp.path());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(6), "{stderr}");
+    assert!(stderr.contains("refused DOCS/Report.pdf: duplicate name"), "{stderr}");
+    assert!(stderr.contains("refused edge.bin: expands 101:1"), "{stderr}");
+    assert_eq!(
+        tree(&parent),
+        ["target", "target/Report.pdf", "target/docs", "target/docs/report.PDF", "target/ok.txt"]
+    );
+}

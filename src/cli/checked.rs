@@ -55,7 +55,7 @@ impl<W: Write> Teed<W> {
             EncryptTo::AesCrypt(_) => None,
         };
         let options = DecryptOptions { openssl, limits: Limits::default() };
-        let (tx, rx) = sync_channel::<Vec<u8>>(8);
+        let (tx, rx) = sync_channel::<Vec<u8>>(2);
         let password = password.clone();
         let worker = std::thread::Builder::new().name("upload-check".into()).spawn(move || {
             let copies = Copies { rx, current: Vec::new(), at: 0 };

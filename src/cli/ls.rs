@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use backupcrypt::io::SeekableDecryptor;
 use backupcrypt::sniff::{self, Content, Kind};
-use backupcrypt::zip::{self, Archive, Entry, EntryKind, safe_path};
+use backupcrypt::zip::{self, Archive, Entry, EntryKind, EntryVerdict, Refusal};
 use backupcrypt::{Integrity, Limits};
 use clap::Args as ClapArgs;
 
@@ -63,6 +63,8 @@ pub fn from_zip(e: &zip::Error, nothing: &str) -> Failure {
             format!("{e}: {nothing}; if it is an encrypted single file, use `backupcrypt decrypt`"),
         ),
         zip::Error::Unsupported(_) => Failure::new(Exit::Unsupported, format!("{e}: {nothing}")),
+        zip::Error::LimitExceeded { .. } => Failure::new(Exit::Unsafe, format!("{e}: {nothing}")),
+        zip::Error::NoSuchEntry(_) => Failure::new(Exit::Failure, format!("{e}: {nothing}")),
         _ => Failure::new(Exit::Damaged, format!("{e}: {nothing}")),
     }
 }
@@ -181,8 +183,9 @@ pub fn open(
 }
 
 /// Decrypts every entry (or the chosen ones) to nowhere, checking sizes and CRC-32s.
-/// Entries above the expansion limit are skipped (extraction refuses them; not
-/// inflating them keeps a zip bomb from costing the time its size would).
+/// Entries refused for their expansion ratio or overlapping data are skipped
+/// (extraction refuses them; not inflating them keeps a zip bomb from costing the
+/// time its size would).
 ///
 /// # Errors
 /// Exit 4 (or 5 for an unsupported method) naming the first bad entry.
@@ -191,11 +194,10 @@ pub fn check_entries(
     which: &[usize],
     limits: &zip::Limits,
 ) -> exit::Result<()> {
+    let verdicts = archive.verdicts(limits);
     for &i in which {
-        let e = &archive.entries()[i];
-        let bomb =
-            e.size >= limits.ratio_floor && e.compressed_size.saturating_mul(limits.max_ratio) < e.size;
-        if e.kind != EntryKind::File || bomb {
+        let bomb = matches!(verdicts[i].refusal(), Some(Refusal::Ratio(_) | Refusal::Overlapping));
+        if archive.entries()[i].kind != EntryKind::File || bomb {
             continue;
         }
         archive
@@ -213,7 +215,7 @@ fn kind_name(k: EntryKind) -> &'static str {
     }
 }
 
-fn entry_json(e: &Entry) -> Json {
+fn entry_json(e: &Entry, verdict: &EntryVerdict) -> Json {
     Json::object()
         .with("name", e.name.as_str())
         .with("size", e.size)
@@ -222,7 +224,7 @@ fn entry_json(e: &Entry) -> Json {
         .with("modified", e.modified.to_string())
         .with("crc32", format!("{:08x}", e.crc32))
         .with("kind", kind_name(e.kind))
-        .with("unsafe", safe_path::sanitize(&e.name).err().map(|u| u.to_string()))
+        .with("unsafe", verdict.refusal().map(ToString::to_string))
 }
 
 /// Runs `ls`.
@@ -237,12 +239,13 @@ pub fn run(args: Args, global: &Global) -> exit::Result {
         check_entries(&mut opened.archive, &all, &zip::Limits::default()).map_err(|f| f.about_name(&name))?;
     }
     let entries = opened.archive.entries();
+    let verdicts = opened.archive.verdicts(&zip::Limits::default());
     let mut out = io::stdout().lock();
     let written = if args.json {
-        let list: Vec<Json> = entries.iter().map(entry_json).collect();
+        let list: Vec<Json> = entries.iter().zip(&verdicts).map(|(e, v)| entry_json(e, v)).collect();
         writeln!(out, "{}", Json::Array(list))
     } else {
-        print_table(&mut out, entries)
+        print_table(&mut out, entries, &verdicts)
     };
     match written.and_then(|()| out.flush()) {
         // `backupcrypt ls … | head`: the reader has all it wanted.
@@ -265,16 +268,16 @@ pub fn run(args: Args, global: &Global) -> exit::Result {
     Ok(())
 }
 
-fn print_table(out: &mut impl Write, entries: &[Entry]) -> io::Result<()> {
+fn print_table(out: &mut impl Write, entries: &[Entry], verdicts: &[EntryVerdict]) -> io::Result<()> {
     writeln!(
         out,
         "{:>12}  {:>12}  {:<8}  {:<19}  {:<8}  name",
         "size", "compressed", "method", "modified", "crc32"
     )?;
-    for e in entries {
+    for (e, verdict) in entries.iter().zip(verdicts) {
         let mut name = e.name.clone();
-        if safe_path::sanitize(&e.name).is_err() || e.kind == EntryKind::Symlink {
-            name.push_str("  [unsafe: will not be extracted]");
+        if let Some(why) = verdict.refusal() {
+            name.push_str(&format!("  [unsafe: {why}; will not be extracted]"));
         }
         // Control characters in names would drive the terminal: show them escaped.
         let name: String = name

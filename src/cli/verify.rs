@@ -1,18 +1,20 @@
 //! `backupcrypt verify FILE|DIR... [--json]`: check backups without writing plaintext.
 //!
 //! Every file is decrypted to nowhere. AES Crypt files are checked by their HMAC.
-//! OpenSSL files have no MAC, so besides the final padding the content is checked:
-//! a plain-SQL `pg_dump` must start with its header and end with its
-//! `-- PostgreSQL database dump complete` footer, a ZIP must end with a
-//! consistent end-of-central-directory record. Backup names (FORMATS.md §5) give
-//! each file its kind and time: the report is sorted by time, `--part-N` files are
-//! grouped into runs, and the newest intact backup of each kind is named.
+//! OpenSSL files have no MAC, so besides the final padding the content is checked
+//! ([`backupcrypt::content`]: a complete `pg_dump`, a ZIP with its end record).
+//! Backup names (FORMATS.md §5) give each file its kind and time: the report is
+//! sorted by time, `--part-N` files are grouped into runs
+//! ([`backupcrypt::names::runs`]), and the newest intact backup of each kind is
+//! named. This module only runs the checks and writes the report.
 
 use std::collections::BTreeMap;
 use std::io::{ErrorKind, Read, Write};
 use std::path::{Path, PathBuf};
 
+use backupcrypt::content::{ContentCheck, Found};
 use backupcrypt::io::DecryptingReader;
+use backupcrypt::names::runs::{Run, RunKey, newest_intact, runs};
 use backupcrypt::names::{self, Kind, Timestamp};
 use backupcrypt::openssl::{self as core_openssl, Content};
 use backupcrypt::{Error, Format, Integrity, Limits, Password, aescrypt};
@@ -128,7 +130,7 @@ pub struct Report {
     /// What the final check established.
     pub integrity: Option<Integrity>,
     /// What the plaintext turned out to be.
-    pub content: Option<ContentCheck>,
+    pub content: Option<Found>,
     /// The backup name, parsed.
     pub name: Option<Named>,
 }
@@ -146,144 +148,11 @@ pub struct Named {
     pub part: Option<u32>,
 }
 
-/// What the content check found.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct ContentCheck {
-    /// The kind of data at the start.
-    pub kind: Content,
-    /// pg_dump: the footer is there; ZIP: the end-of-central-directory record is
-    /// consistent. `None` for content with no such check.
-    pub complete: Option<bool>,
-    /// ZIP: number of entries.
-    pub entries: Option<u64>,
-}
-
-/// The plaintext's first bytes and last 64 KiB (where a ZIP's end record is).
-struct Sink {
-    head: Vec<u8>,
-    tail: Vec<u8>,
-    total: u64,
-}
-
-const HEAD_KEEP: usize = 64;
-const TAIL_KEEP: usize = 65_535 + 22 + 20 + 56;
-
-impl Sink {
-    fn new() -> Self {
-        Sink { head: Vec::new(), tail: Vec::new(), total: 0 }
-    }
-
-    fn feed(&mut self, data: &[u8]) {
-        if self.head.len() < HEAD_KEEP {
-            let n = (HEAD_KEEP - self.head.len()).min(data.len());
-            self.head.extend_from_slice(&data[..n]);
-        }
-        self.total += data.len() as u64;
-        if data.len() >= TAIL_KEEP {
-            zeroize::Zeroize::zeroize(&mut self.tail);
-            self.tail.clear();
-            self.tail.extend_from_slice(&data[data.len() - TAIL_KEEP..]);
-        } else {
-            self.tail.extend_from_slice(data);
-            if self.tail.len() > 2 * TAIL_KEEP {
-                let cut = self.tail.len() - TAIL_KEEP;
-                self.tail[..cut].iter_mut().for_each(|b| *b = 0);
-                self.tail.drain(..cut);
-            }
-        }
-    }
-
-    fn check(&self) -> ContentCheck {
-        let kind = core_openssl::looks_like_plaintext(&self.head[..self.head.len().min(32)]);
-        match kind {
-            Content::PgDump => {
-                let end = &self.tail[self.tail.len().saturating_sub(4096)..];
-                let complete = contains(end, b"-- PostgreSQL database dump complete");
-                ContentCheck { kind, complete: Some(complete), entries: None }
-            }
-            Content::Zip => {
-                let entries = zip_end(&self.tail, self.total);
-                ContentCheck { kind, complete: Some(entries.is_some()), entries }
-            }
-            _ => ContentCheck { kind, complete: None, entries: None },
-        }
-    }
-}
-
-impl Drop for Sink {
-    fn drop(&mut self) {
-        zeroize::Zeroize::zeroize(&mut self.head);
-        zeroize::Zeroize::zeroize(&mut self.tail);
-    }
-}
-
-fn contains(hay: &[u8], needle: &[u8]) -> bool {
-    hay.windows(needle.len()).any(|w| w == needle)
-}
-
-fn u16_at(b: &[u8], i: usize) -> Option<u64> {
-    Some(u16::from_le_bytes(b.get(i..i + 2)?.try_into().ok()?).into())
-}
-fn u32_at(b: &[u8], i: usize) -> Option<u64> {
-    Some(u32::from_le_bytes(b.get(i..i + 4)?.try_into().ok()?).into())
-}
-fn u64_at(b: &[u8], i: usize) -> Option<u64> {
-    Some(u64::from_le_bytes(b.get(i..i + 8)?.try_into().ok()?))
-}
-
-/// Finds the end-of-central-directory record in the last bytes of a ZIP of
-/// `total` bytes and checks that it ends the file and that the central directory
-/// it points to ends right before it (ZIP64 too). Returns the entry count.
-fn zip_end(tail: &[u8], total: u64) -> Option<u64> {
-    let base = total - tail.len() as u64; // file offset of tail[0]
-    let mut i = tail.len().checked_sub(22)?;
-    loop {
-        if tail[i..].starts_with(b"PK\x05\x06") {
-            let comment = u16_at(tail, i + 20)?;
-            if base + i as u64 + 22 + comment == total {
-                break;
-            }
-        }
-        i = i.checked_sub(1)?;
-    }
-    let eocd = base + i as u64;
-    let (mut entries, mut size, mut offset, mut cd_end) =
-        (u16_at(tail, i + 10)?, u32_at(tail, i + 12)?, u32_at(tail, i + 16)?, eocd);
-    if let Some(loc) = i.checked_sub(20).filter(|&l| tail[l..].starts_with(b"PK\x06\x07")) {
-        // ZIP64: the locator points at the ZIP64 end record, which holds the real values.
-        let rec = usize::try_from(u64_at(tail, loc + 8)?.checked_sub(base)?).ok()?;
-        if !tail.get(rec..)?.starts_with(b"PK\x06\x06") {
-            return None;
-        }
-        entries = u64_at(tail, rec + 32)?;
-        size = u64_at(tail, rec + 40)?;
-        offset = u64_at(tail, rec + 48)?;
-        cd_end = base + rec as u64;
-    }
-    if offset.checked_add(size)? != cd_end {
-        return None;
-    }
-    // When the start of the central directory is in view, it must be a header.
-    if entries > 0 {
-        if let Some(start) = offset.checked_sub(base).and_then(|s| usize::try_from(s).ok()) {
-            if !tail.get(start..)?.starts_with(b"PK\x01\x02") {
-                return None;
-            }
-        }
-    }
-    Some(entries)
-}
-
 /// Decides what a successful decryption means, given the content.
-fn judge(integrity: Integrity, content: ContentCheck) -> (Status, String) {
-    let what = match (content.kind, content.complete, content.entries) {
-        (Content::Zip, Some(true), Some(n)) => format!("ZIP archive ({n} entries)"),
-        (Content::Zip, _, _) => "ZIP archive without a valid end record (incomplete or damaged)".into(),
-        (Content::PgDump, Some(true), _) => "PostgreSQL dump, complete".into(),
-        (Content::PgDump, _, _) => {
-            "PostgreSQL dump without its `-- PostgreSQL database dump complete` footer (pg_dump did not finish, or the end is damaged)".into()
-        }
-        (kind, _, _) => format!("content: {}", content_name(kind)),
+fn judge(integrity: Integrity, content: Found) -> (Status, String) {
+    let what = match content.kind {
+        Content::Zip | Content::PgDump => content.describe(),
+        kind => format!("content: {}", content_name(kind)),
     };
     let checked = match integrity {
         Integrity::Authenticated => "HMAC verified",
@@ -321,7 +190,7 @@ pub struct Checked {
     /// What the format checked, when decryption got to the end.
     pub integrity: Option<Integrity>,
     /// What the content looked like, when decryption got to the end.
-    pub content: Option<ContentCheck>,
+    pub content: Option<Found>,
 }
 
 /// Decrypts `reader` to nowhere and judges it: the checks of `verify` on any stream
@@ -332,7 +201,7 @@ pub fn check_reader<R: Read>(
     options: backupcrypt::DecryptOptions,
     openssl: Option<core_openssl::Params>,
 ) -> Checked {
-    let mut sink = Sink::new();
+    let mut sink = ContentCheck::new();
     let mut version = None;
     let result = {
         let mut reader = DecryptingReader::new(reader, password.clone(), options);
@@ -357,7 +226,7 @@ pub fn check_reader<R: Read>(
             content: None,
         },
         Ok(integrity) => {
-            let content = sink.check();
+            let content = sink.finish();
             let (status, detail) = judge(integrity, content);
             let detail = match (openssl, version) {
                 (Some(p), _) => format!("OpenSSL `{}`, {detail}", p.openssl_flags()),
@@ -493,9 +362,7 @@ fn check_newest(files: &[PathBuf], jobs: usize, check: &(dyn Fn(&Path) -> Report
     for times in series.values() {
         for run in times.values().rev() {
             let checked = check_all(run, jobs, check);
-            let parts: Vec<u32> = checked.iter().filter_map(|r| r.name.as_ref()?.part).collect();
-            let complete = parts.is_empty() || parts.iter().copied().eq(1..=parts.len() as u32);
-            let intact = complete && checked.iter().all(|r| r.status == Status::Ok);
+            let intact = runs(&checked, run_key).values().flatten().all(|r| r.is_intact(is_ok));
             reports.extend(checked);
             if intact {
                 break;
@@ -538,65 +405,21 @@ fn collect_local(paths: &[PathBuf]) -> exit::Result<Vec<PathBuf>> {
     Ok(out)
 }
 
-/// One backup run: every file sharing a kind, space and time.
-#[derive(Debug)]
-pub struct Run<'a> {
-    /// The space, if named.
-    pub space: Option<&'a str>,
-    /// Database or files.
-    pub kind: Kind,
-    /// When it was made.
-    pub time: Timestamp,
-    /// Its files (parts in order).
-    pub files: Vec<&'a Report>,
+/// The report's backup name, for grouping into runs.
+fn run_key(r: &Report) -> Option<RunKey<'_>> {
+    let n = r.name.as_ref()?;
+    Some(RunKey { space: n.space.as_deref(), kind: n.kind, time: n.time, part: n.part })
 }
 
-impl Run<'_> {
-    /// Every file passed, and for parts, none is missing from 1 to the last.
-    pub fn is_intact(&self) -> bool {
-        let parts: Vec<u32> = self.files.iter().filter_map(|r| r.name.as_ref()?.part).collect();
-        let parts_complete = parts.is_empty() || parts.iter().copied().eq(1..=parts.len() as u32);
-        parts_complete && self.files.iter().all(|r| r.status == Status::Ok)
-    }
-
-    /// Part numbers missing between 1 and the highest present.
-    pub fn missing_parts(&self) -> Vec<u32> {
-        let parts: Vec<u32> = self.files.iter().filter_map(|r| r.name.as_ref()?.part).collect();
-        let max = parts.iter().copied().max().unwrap_or(0);
-        (1..=max).filter(|p| !parts.contains(p)).collect()
-    }
-
-    fn label(&self) -> String {
-        match self.space {
-            Some(s) => format!("{s} {}", self.kind.name()),
-            None => self.kind.name().to_string(),
-        }
-    }
+fn is_ok(r: &Report) -> bool {
+    r.status == Status::Ok
 }
 
-/// Which backups compete for "newest": the same space and kind.
-pub type Series<'a> = (Option<&'a str>, Kind);
-
-/// Groups named reports into runs, per (space, kind), oldest first.
-pub fn runs(reports: &[Report]) -> BTreeMap<Series<'_>, Vec<Run<'_>>> {
-    let mut map: BTreeMap<Series<'_>, BTreeMap<Timestamp, Vec<&Report>>> = BTreeMap::new();
-    for r in reports {
-        if let Some(n) = &r.name {
-            map.entry((n.space.as_deref(), n.kind)).or_default().entry(n.time).or_default().push(r);
-        }
+fn label(run: &Run<'_, Report>) -> String {
+    match run.space {
+        Some(s) => format!("{s} {}", run.kind.name()),
+        None => run.kind.name().to_string(),
     }
-    map.into_iter()
-        .map(|((space, kind), times)| {
-            let runs = times
-                .into_iter()
-                .map(|(time, mut files)| {
-                    files.sort_by_key(|r| r.name.as_ref().and_then(|n| n.part));
-                    Run { space, kind, time, files }
-                })
-                .collect();
-            ((space, kind), runs)
-        })
-        .collect()
 }
 
 fn report_json(r: &Report) -> Json {
@@ -675,7 +498,7 @@ pub fn run(args: VerifyArgs, global: &Global) -> exit::Result {
         let key = |r: &Report| (r.name.is_none(), r.name.as_ref().map(|n| (n.time, n.part)), r.path.clone());
         key(a).cmp(&key(b))
     });
-    let groups = runs(&reports);
+    let groups = runs(&reports, run_key);
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let passed = reports.iter().filter(|r| r.status == Status::Ok).count();
@@ -684,7 +507,7 @@ pub fn run(args: VerifyArgs, global: &Global) -> exit::Result {
             .values()
             .map(|runs| {
                 let first = &runs[0];
-                let newest = runs.iter().rev().find(|r| r.is_intact());
+                let newest = newest_intact(runs, is_ok);
                 Json::object()
                     .with("space", first.space)
                     .with("kind", first.kind.name())
@@ -692,7 +515,9 @@ pub fn run(args: VerifyArgs, global: &Global) -> exit::Result {
                     .with(
                         "files",
                         newest.map(|r| {
-                            Json::Array(r.files.iter().map(|f| f.path.display().to_string().into()).collect())
+                            Json::Array(
+                                r.files.iter().map(|(f, _)| f.path.display().to_string().into()).collect(),
+                            )
                         }),
                     )
             })
@@ -709,11 +534,11 @@ pub fn run(args: VerifyArgs, global: &Global) -> exit::Result {
         if !groups.is_empty() {
             let _ = writeln!(out, "\nnewest intact backup of each kind:");
             for runs in groups.values() {
-                let label = runs[0].label();
-                match runs.iter().rev().find(|r| r.is_intact()) {
+                let label = label(&runs[0]);
+                match newest_intact(runs, is_ok) {
                     Some(run) => {
                         let files: Vec<String> =
-                            run.files.iter().map(|f| f.path.display().to_string()).collect();
+                            run.files.iter().map(|(f, _)| f.path.display().to_string()).collect();
                         let _ = writeln!(out, "  {label}: {} {}", run.time, files.join(" "));
                     }
                     None => {
@@ -751,46 +576,12 @@ pub fn run(args: VerifyArgs, global: &Global) -> exit::Result {
 mod tests {
     use super::*;
 
-    fn zip_with(entries: u16, comment: &[u8]) -> Vec<u8> {
-        let mut z = b"PK\x03\x04".to_vec();
-        z.extend_from_slice(&[0; 26]);
-        let cd_offset = z.len() as u32;
-        let mut cd = Vec::new();
-        for _ in 0..entries {
-            cd.extend_from_slice(b"PK\x01\x02");
-            cd.extend_from_slice(&[0; 42]);
-        }
-        z.extend_from_slice(&cd);
-        z.extend_from_slice(b"PK\x05\x06\0\0\0\0");
-        z.extend_from_slice(&entries.to_le_bytes());
-        z.extend_from_slice(&entries.to_le_bytes());
-        z.extend_from_slice(&(cd.len() as u32).to_le_bytes());
-        z.extend_from_slice(&cd_offset.to_le_bytes());
-        z.extend_from_slice(&(comment.len() as u16).to_le_bytes());
-        z.extend_from_slice(comment);
-        z
-    }
-
-    #[test]
-    fn zip_end_record_must_end_the_file_and_follow_the_central_directory() {
-        let z = zip_with(2, b"");
-        assert_eq!(zip_end(&z, z.len() as u64), Some(2));
-        let z = zip_with(1, b"hello PK\x05\x06");
-        assert_eq!(zip_end(&z, z.len() as u64), Some(1));
-        let mut cut = zip_with(2, b"");
-        cut.truncate(cut.len() - 1);
-        assert_eq!(zip_end(&cut, cut.len() as u64), None);
-        let mut moved = zip_with(2, b"");
-        moved.insert(40, 0);
-        assert_eq!(zip_end(&moved, moved.len() as u64), None);
-    }
-
     #[test]
     fn openssl_content_decides_what_padding_cannot() {
-        let complete = ContentCheck { kind: Content::PgDump, complete: Some(true), entries: None };
-        let cut = ContentCheck { kind: Content::PgDump, complete: Some(false), entries: None };
-        let random = ContentCheck { kind: Content::Unknown, complete: None, entries: None };
-        let text = ContentCheck { kind: Content::Text, complete: None, entries: None };
+        let complete = Found { kind: Content::PgDump, complete: Some(true), entries: None };
+        let cut = Found { kind: Content::PgDump, complete: Some(false), entries: None };
+        let random = Found { kind: Content::Unknown, complete: None, entries: None };
+        let text = Found { kind: Content::Text, complete: None, entries: None };
         assert_eq!(judge(Integrity::PaddingChecked, complete).0, Status::Ok);
         assert_eq!(judge(Integrity::PaddingChecked, cut).0, Status::Damaged);
         assert_eq!(judge(Integrity::PaddingChecked, random).0, Status::WrongPassword);

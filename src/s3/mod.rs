@@ -5,8 +5,8 @@
 //!   them ([`Config`]), and the handful of S3 requests backupcrypt makes.
 //! * [`Upload`]: a `Write` that becomes **one** object through a multipart upload,
 //!   every part sent with its `Content-MD5` (S3 demands an integrity header on
-//!   writes to an Object Lock bucket), memory bounded by two parts, and completed
-//!   only by [`Upload::finish`]: a stream that fails or is dropped half-way never
+//!   writes to an Object Lock bucket), three parts sent at once, memory bounded by
+//!   four parts, and completed only by [`Upload::finish`]: a stream that fails or is dropped half-way never
 //!   becomes an object (the parts stay invisible, and the bucket's
 //!   `AbortIncompleteMultipartUpload` rule removes them; docs/BUCKET.md).
 //! * [`RangeReader`]: `Read + Seek` over ranged GETs with a small read cache, for

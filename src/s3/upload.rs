@@ -6,7 +6,9 @@ use std::prelude::rust_2024::*;
 use std::{format, vec};
 
 use std::io::{self, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::sync::{Mutex, PoisonError};
 use std::thread::JoinHandle;
 
 use super::client::Client;
@@ -14,15 +16,20 @@ use super::url::S3Url;
 
 /// The first parts' size. S3 takes at most 10,000 parts of at least 5 MiB (the last
 /// one may be smaller); the size grows by this much every 1,000 parts, so that a
-/// stream of up to ~440 GiB fits while memory stays at three parts for common sizes.
+/// stream of up to ~440 GiB fits while memory stays at [`SENDERS`] + 1 parts for
+/// common sizes.
 pub const PART_SIZE: usize = 8 << 20;
+/// Parts sent at once (one connection each): one request at a time would leave the
+/// link idle while the server answers.
+pub const SENDERS: usize = 3;
 
 type Part = (u16, Vec<u8>);
 
 /// A `Write` that becomes the object `url` only when [`Upload::finish`] succeeds.
 ///
-/// Parts go up on a thread of their own while the next one fills, each with its
-/// `Content-MD5`; at most three parts are in memory (filling, queued, sending).
+/// Parts go up on [`SENDERS`] threads of their own while the next one fills, each
+/// with its `Content-MD5`; at most [`SENDERS`] + 1 parts are in memory (one filling,
+/// the others sending: a part is handed over only to an idle sender).
 /// If the writer is dropped without `finish` (a failed producer, a killed
 /// process, a lost connection), the upload is never completed: S3 shows no object
 /// and no new version. The upload is then aborted where the identity may (the
@@ -51,12 +58,12 @@ impl Upload {
     /// HTTP and S3 errors.
     pub fn start(client: &Client, url: &S3Url) -> io::Result<Upload> {
         let upload_id = client.create_multipart(&url.bucket, &url.key)?;
-        let (sender, receiver) = sync_channel::<Part>(1);
+        let (sender, receiver) = sync_channel::<Part>(0);
         let worker = {
             let (client, url, id) = (client.clone(), url.clone(), upload_id.clone());
             std::thread::Builder::new()
                 .name("s3-upload".into())
-                .spawn(move || send_parts(&client, &url, &id, &receiver))?
+                .spawn(move || send_parts(&client, &url, &id, receiver))?
         };
         Ok(Upload {
             client: client.clone(),
@@ -160,12 +167,34 @@ impl Drop for Sealed {
     }
 }
 
-fn send_parts(client: &Client, url: &S3Url, id: &str, parts: &Receiver<Part>) -> io::Result<Vec<String>> {
-    let mut etags = Vec::new();
-    while let Ok((n, data)) = parts.recv() {
-        etags.push(client.upload_part(&url.bucket, &url.key, id, n, &data)?);
+fn send_parts(client: &Client, url: &S3Url, id: &str, parts: Receiver<Part>) -> io::Result<Vec<String>> {
+    let parts = Mutex::new(parts);
+    let failed = AtomicBool::new(false);
+    let done: Mutex<Vec<(u16, String)>> = Mutex::new(Vec::new());
+    let error: Mutex<Option<io::Error>> = Mutex::new(None);
+    std::thread::scope(|scope| {
+        for _ in 0..SENDERS {
+            scope.spawn(|| {
+                while !failed.load(Ordering::Relaxed) {
+                    let next = parts.lock().unwrap_or_else(PoisonError::into_inner).recv();
+                    let Ok((n, data)) = next else { break };
+                    match client.upload_part(&url.bucket, &url.key, id, n, &data) {
+                        Ok(etag) => done.lock().unwrap_or_else(PoisonError::into_inner).push((n, etag)),
+                        Err(e) => {
+                            failed.store(true, Ordering::Relaxed);
+                            error.lock().unwrap_or_else(PoisonError::into_inner).get_or_insert(e);
+                        }
+                    }
+                }
+            });
+        }
+    });
+    if let Some(e) = error.into_inner().unwrap_or_else(PoisonError::into_inner) {
+        return Err(e);
     }
-    Ok(etags)
+    let mut done = done.into_inner().unwrap_or_else(PoisonError::into_inner);
+    done.sort_unstable_by_key(|(n, _)| *n);
+    Ok(done.into_iter().map(|(_, etag)| etag).collect())
 }
 
 impl Write for Upload {

@@ -13,8 +13,7 @@ use wasm_bindgen::prelude::*;
 
 use super::{js_error, object, openssl_params, password};
 use crate::io::SeekableDecryptor;
-use crate::zip::safe_path::sanitize;
-use crate::zip::{self, Archive, EntryKind, Limits};
+use crate::zip::{self, Archive, EntryKind, EntryVerdict, Limits};
 use crate::{DecryptOptions, Error};
 
 /// Extensions previewed as text.
@@ -68,7 +67,8 @@ fn zip_error(e: zip::Error) -> JsValue {
         zip::Error::Decrypt(e) => return js_error(&e),
         zip::Error::Io(e) => return js_error(&Error::from(e)),
         zip::Error::NotZip => ("NotZip", format!("{}", zip::Error::NotZip)),
-        e @ zip::Error::Damaged(_) => ("Corrupt", format!("{e}")),
+        e if e.is_damaged() => ("Corrupt", format!("{e}")),
+        e @ zip::Error::LimitExceeded { .. } => ("Unsafe", format!("{e}")),
         e => ("Unsupported", format!("{e}")),
     };
     let err = js_sys::Error::new(&message);
@@ -130,31 +130,23 @@ struct Place {
     problem: Option<String>,
 }
 
-/// Checks every name (see [`sanitize`]); a name that is a duplicate of an earlier
-/// one ignoring case (it would overwrite it on a case-insensitive file system) or
-/// whose data overlaps another entry's is refused too.
+/// The library's verdict on every entry ([`Archive::verdicts`]: the same answer
+/// as `ls` and `extract`): a safe entry is saved at its checked path, a refused
+/// one only as `entry-N`, with the reason shown.
 fn places<R: Read + Seek>(archive: &Archive<R>) -> Vec<Place> {
-    let overlapping = archive.overlapping();
-    let mut seen = alloc::collections::BTreeSet::new();
-    let mut places = Vec::with_capacity(archive.entries().len());
-    for (index, e) in archive.entries().iter().enumerate() {
-        let checked = sanitize(&e.name);
-        let mut problem = checked.as_ref().err().map(|u| format!("{u}"));
-        if let Ok(path) = &checked {
-            if !seen.insert(path.as_str().to_lowercase()) {
-                problem = Some(String::from("duplicate name"));
+    let verdicts = archive.verdicts(&Limits::default());
+    verdicts
+        .into_iter()
+        .enumerate()
+        .map(|(index, verdict)| match verdict {
+            EntryVerdict::Safe(p) => {
+                Place { path: p.components().map(String::from).collect(), problem: None }
             }
-        }
-        if overlapping.contains(&index) {
-            problem = Some(String::from("overlaps another entry (zip bomb?)"));
-        }
-        let path = match (&checked, &problem) {
-            (Ok(p), None) => p.components().map(String::from).collect(),
-            _ => alloc::vec![format!("entry-{}", index + 1)],
-        };
-        places.push(Place { path, problem });
-    }
-    places
+            EntryVerdict::Refused(r) => {
+                Place { path: alloc::vec![format!("entry-{}", index + 1)], problem: Some(format!("{r}")) }
+            }
+        })
+        .collect()
 }
 
 #[wasm_bindgen]
@@ -280,7 +272,7 @@ impl ZipBundle {
             .entries()
             .get(i)
             .zip(from.places.get(i))
-            .ok_or_else(|| zip_error(zip::Error::Damaged(String::from("no such entry"))))?;
+            .ok_or_else(|| zip_error(zip::Error::NoSuchEntry(i)))?;
         if e.kind != EntryKind::File {
             return Err(js_error(&Error::InvalidInput("only files are copied")));
         }

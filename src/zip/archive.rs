@@ -6,7 +6,7 @@ use std::vec;
 use std::vec::Vec;
 
 use super::central_directory::{Entry, parse_central_directory};
-use super::end_record::{EndRecord, TAIL_LEN};
+use super::end_record::{EndRecord, LOCAL_SIG, TAIL_LEN};
 use super::{Error, Result};
 
 /// Largest central directory read into memory (about 4 million entries).
@@ -24,7 +24,7 @@ pub(super) fn read_at<R: Read + Seek>(r: &mut R, at: u64, buf: &mut [u8]) -> Res
     r.seek(SeekFrom::Start(at))?;
     r.read_exact(buf).map_err(|e| {
         if e.kind() == io::ErrorKind::UnexpectedEof {
-            Error::Damaged("a record runs past the end of the archive".into())
+            Error::structure("a record runs past the end of the archive")
         } else {
             Error::from(e)
         }
@@ -32,21 +32,33 @@ pub(super) fn read_at<R: Read + Seek>(r: &mut R, at: u64, buf: &mut [u8]) -> Res
 }
 
 fn damaged(what: &str) -> Error {
-    Error::Damaged(what.into())
+    Error::structure(what)
 }
 
 impl<R: Read + Seek> Archive<R> {
     /// Reads the end record(s) and the central directory; no entry data is read.
     ///
     /// # Errors
-    /// [`Error::NotZip`] without an end record, [`Error::Damaged`] for an
+    /// [`Error::NotZip`] without an end record (unless the data starts with a
+    /// local header: then [`Error::Structure`], a ZIP cut short), [`Error::Structure`] for an
     /// inconsistent directory, [`Error::Decrypt`] / [`Error::Io`] from the reader.
     pub fn new(mut reader: R) -> Result<Self> {
         let len = reader.seek(SeekFrom::End(0))?;
         let tail_len = (TAIL_LEN as u64).min(len);
         let mut tail = vec![0u8; tail_len as usize];
         read_at(&mut reader, len - tail_len, &mut tail)?;
-        let mut end = EndRecord::find(&tail, len).ok_or(Error::NotZip)?;
+        let Some(mut end) = EndRecord::find(&tail, len) else {
+            // Local headers but no end record: a ZIP cut short (or with junk
+            // after its end), which is damage, not some other kind of file.
+            let mut head = [0u8; 4];
+            let starts_like_zip =
+                len >= 4 && read_at(&mut reader, 0, &mut head).is_ok() && &head == LOCAL_SIG;
+            return Err(if starts_like_zip {
+                Error::structure("no end-of-central-directory record: the archive is cut short")
+            } else {
+                Error::NotZip
+            });
+        };
         if end.multi_disk {
             return Err(Error::Unsupported("archives split over several disks".into()));
         }

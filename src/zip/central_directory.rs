@@ -99,7 +99,7 @@ pub(super) fn parse_central_directory(cd: &[u8], count: u64) -> Result<Vec<Entry
         let mut header_offset = u64::from(u32_at(r, 42));
         let total = 46 + name_len + extra_len + comment_len;
         if at + total > cd.len() {
-            return Err(Error::Damaged("central directory record runs past its end".into()));
+            return Err(Error::structure("central directory record runs past its end"));
         }
         let raw_name = r[46..46 + name_len].to_vec();
         let extra = &r[46 + name_len..46 + name_len + extra_len];
@@ -171,7 +171,7 @@ pub(super) fn parse_central_directory(cd: &[u8], count: u64) -> Result<Vec<Entry
     // what the directory holds if it matches modulo 2^16.
     let n = entries.len() as u64;
     if n != count && !(count < 0xFFFF && n & 0xFFFF == count) {
-        return Err(Error::Damaged(std::format!(
+        return Err(Error::structure(std::format!(
             "the end record announces {count} entries, the central directory holds {n}"
         )));
     }
@@ -241,6 +241,6 @@ mod tests {
         assert_eq!(entries[1].name, "café.txt");
         assert_eq!((entries[2].size, entries[2].compressed_size), (5 << 32, 6 << 32));
         assert_eq!(entries[2].header_offset, 7);
-        assert!(matches!(parse_central_directory(&cd, 4), Err(Error::Damaged(_))));
+        assert!(matches!(parse_central_directory(&cd, 4), Err(Error::Structure { .. })));
     }
 }

@@ -12,6 +12,9 @@ use super::le::{u16_at, u32_at, u64_at};
 pub(super) const EOCD_SIG: &[u8; 4] = b"PK\x05\x06";
 const EOCD64_SIG: &[u8; 4] = b"PK\x06\x06";
 const LOCATOR_SIG: &[u8; 4] = b"PK\x06\x07";
+/// A local header's signature: how every ZIP with entries starts.
+#[cfg(feature = "zip")]
+pub(super) const LOCAL_SIG: &[u8; 4] = b"PK\x03\x04";
 /// A central-directory record's signature.
 pub(super) const CENTRAL_SIG: &[u8; 4] = b"PK\x01\x02";
 /// The end record without its comment.
@@ -128,6 +131,30 @@ impl EndRecord {
         let at = self.zip64_record_at().ok()??;
         let start = usize::try_from(at.checked_sub(len - tail.len() as u64)?).ok()?;
         tail.get(start..start + EOCD64_LEN)
+    }
+
+    /// Whether the central directory, as far as it lies in `tail` (the last
+    /// bytes of an archive of `len` bytes), is a chain of central records: when
+    /// all of it is in view, the records must fill it exactly; when only its
+    /// end is, nothing can be said (true).
+    pub fn central_directory_in_view_is_whole(&self, tail: &[u8], len: u64) -> bool {
+        let Some(start) = self.cd_offset.checked_sub(len - tail.len() as u64) else { return true };
+        let (Ok(start), Ok(size)) = (usize::try_from(start), usize::try_from(self.cd_size)) else {
+            return false;
+        };
+        let Some(cd) = tail.get(start..).and_then(|t| t.get(..size)) else { return false };
+        let mut at = 0;
+        while at < cd.len() {
+            let r = &cd[at..];
+            if r.len() < CENTRAL_RECORD_LEN as usize || &r[..4] != CENTRAL_SIG {
+                return false;
+            }
+            at += CENTRAL_RECORD_LEN as usize
+                + usize::from(u16_at(r, 28))
+                + usize::from(u16_at(r, 30))
+                + usize::from(u16_at(r, 32));
+        }
+        at == cd.len()
     }
 
     /// Checks that the central directory fits before [`EndRecord::cd_limit`]

@@ -9,51 +9,15 @@
 //! so a damaged entry leaves nothing behind. Files are created 0600 and
 //! directories 0700, whatever the archive says; nothing is ever overwritten.
 
-use std::collections::HashSet;
-use std::fmt;
 use std::io::{Read, Seek};
 use std::path::{Path, PathBuf};
 use std::string::{String, ToString};
 use std::vec::Vec;
 
-use super::safe_path::{self, SafePath, Unsafe};
+use super::verdict::{EntryVerdict, Refusal};
 use super::{Archive, EntryKind, Limits};
 use super::{Error, Result, glob_match};
 use crate::io::{AtomicFile, Overwrite};
-
-/// Why an entry was not extracted although the archive could be read.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Refusal {
-    /// The name would escape the target directory or is otherwise unsafe.
-    UnsafeName(Unsafe),
-    /// A symbolic link (never created).
-    Symlink,
-    /// A second entry with the same (normalised) name.
-    Duplicate,
-    /// Its data overlaps another entry's, or the central directory.
-    Overlapping,
-    /// Extracting it would exceed the total output cap.
-    TotalTooLarge,
-    /// Its expansion ratio is above the limit (zip bomb).
-    Ratio(u64),
-    /// The destination exists, or a parent is not a plain directory (a symlink
-    /// planted in the target, or a file where a directory is needed).
-    Conflict(String),
-}
-
-impl fmt::Display for Refusal {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Refusal::UnsafeName(u) => write!(f, "unsafe name: {u}"),
-            Refusal::Symlink => f.write_str("symbolic link (not extracted)"),
-            Refusal::Duplicate => f.write_str("duplicate name (would overwrite an earlier entry)"),
-            Refusal::Overlapping => f.write_str("data overlaps another entry (zip bomb?)"),
-            Refusal::TotalTooLarge => f.write_str("total output would exceed the cap"),
-            Refusal::Ratio(r) => write!(f, "expands {r}:1 (zip bomb?)"),
-            Refusal::Conflict(why) => f.write_str(why),
-        }
-    }
-}
 
 /// What to extract and the limits that apply.
 #[derive(Clone, Debug)]
@@ -174,48 +138,19 @@ pub fn extract<R: Read + Seek>(
     if !dir.exists() {
         make_dir(dir).map_err(Error::Io)?;
     }
-    let overlapping: HashSet<usize> = archive.overlapping().into_iter().collect();
-    // Duplicates are judged over the whole archive, so that choosing one of two
-    // same-named entries still flags the ambiguity.
-    let mut first_of: std::collections::HashMap<SafePath, usize> = std::collections::HashMap::new();
-    let mut duplicate = vec_of(entries.len());
-    for (i, e) in entries.iter().enumerate() {
-        if let Ok(p) = safe_path::sanitize(&e.name) {
-            match first_of.entry(p) {
-                std::collections::hash_map::Entry::Occupied(_) => duplicate[i] = true,
-                std::collections::hash_map::Entry::Vacant(v) => {
-                    v.insert(i);
-                }
-            }
-        }
-    }
+    let verdicts = archive.verdicts(&options.limits);
     let mut total = 0u64;
     for i in chosen {
         let e = &entries[i];
-        let path = match safe_path::sanitize(&e.name) {
-            Ok(p) => p,
-            Err(u) => {
-                report.refused.push((e.name.clone(), Refusal::UnsafeName(u)));
+        let path = match &verdicts[i] {
+            EntryVerdict::Safe(p) => p,
+            EntryVerdict::Refused(r) => {
+                report.refused.push((e.name.clone(), r.clone()));
                 continue;
             }
         };
-        let refusal = if e.kind == EntryKind::Symlink {
-            Some(Refusal::Symlink)
-        } else if duplicate[i] {
-            Some(Refusal::Duplicate)
-        } else if overlapping.contains(&i) {
-            Some(Refusal::Overlapping)
-        } else if e.size >= options.limits.ratio_floor
-            && e.compressed_size.saturating_mul(options.limits.max_ratio) < e.size
-        {
-            Some(Refusal::Ratio(e.size / e.compressed_size.max(1)))
-        } else if total.saturating_add(e.size) > options.max_total {
-            Some(Refusal::TotalTooLarge)
-        } else {
-            None
-        };
-        if let Some(r) = refusal {
-            report.refused.push((e.name.clone(), r));
+        if total.saturating_add(e.size) > options.max_total {
+            report.refused.push((e.name.clone(), Refusal::TotalTooLarge));
             continue;
         }
         let is_dir = e.kind == EntryKind::Directory || path.is_dir();

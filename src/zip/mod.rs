@@ -46,98 +46,50 @@
 //! goal); and on a file without an end record it scans the whole file backwards.
 //! The central directory is small and fully specified, so it is parsed here.
 
+// Without the `zip` feature only the parts over bytes remain (core + alloc):
+// the end record rule for the content check, entry names, DOS times.
+#[cfg(feature = "zip")]
 mod archive;
+#[cfg(feature = "zip")]
 mod central_directory;
+#[cfg(feature = "zip")]
 mod cp437;
 mod dos_time;
 pub mod end_record;
+#[cfg(feature = "zip")]
 mod entry;
+#[cfg(feature = "zip")]
+mod error;
+#[cfg(feature = "zip")]
 mod extract;
 mod le;
 pub mod safe_path;
+#[cfg(feature = "zip")]
+mod verdict;
+#[cfg(feature = "zip")]
 mod write;
 
+#[cfg(feature = "zip")]
 pub use archive::Archive;
+#[cfg(feature = "zip")]
 pub use central_directory::{Entry, EntryKind, Method};
 pub use dos_time::DosDateTime;
+#[cfg(feature = "zip")]
 pub use entry::Limits;
-pub use extract::{ExtractOptions, ExtractReport, Refusal, extract};
+#[cfg(feature = "zip")]
+pub use error::{Error, Result};
+#[cfg(feature = "zip")]
+pub use extract::{ExtractOptions, ExtractReport, extract};
+#[cfg(feature = "zip")]
+pub use verdict::{EntryVerdict, Refusal};
+#[cfg(feature = "zip")]
 pub use write::{ArchiveOptions, ArchiveReport, Compression, FileEntry, ZipWriter, archive_paths};
-
-use std::fmt;
-use std::io;
-use std::string::String;
-
-/// What can go wrong with a ZIP archive as a whole.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum Error {
-    /// No end-of-central-directory record: not a ZIP archive (or cut short).
-    NotZip,
-    /// The structure is inconsistent (names the field), or an entry failed its
-    /// CRC-32 or size check.
-    Damaged(String),
-    /// A valid archive using something not implemented (method, ZIP encryption,
-    /// multiple disks).
-    Unsupported(String),
-    /// The decryption layer underneath failed (wrong password, damaged file…).
-    Decrypt(crate::Error),
-    /// Reading or writing failed.
-    Io(io::Error),
-}
-
-impl fmt::Display for Error {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Error::NotZip => f.write_str("not a ZIP archive (no end-of-central-directory record)"),
-            Error::Damaged(what) => write!(f, "the ZIP archive is damaged: {what}"),
-            Error::Unsupported(what) => write!(f, "unsupported ZIP feature: {what}"),
-            Error::Decrypt(e) => e.fmt(f),
-            Error::Io(e) => write!(f, "I/O error: {e}"),
-        }
-    }
-}
-
-impl std::error::Error for Error {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            Error::Decrypt(e) => Some(e),
-            Error::Io(e) => Some(e),
-            _ => None,
-        }
-    }
-}
-
-impl From<io::Error> for Error {
-    fn from(e: io::Error) -> Self {
-        // The decrypting reader reports its own errors wrapped in io::Error.
-        if e.get_ref().is_some_and(|inner| inner.is::<crate::Error>()) {
-            return match crate::Error::from(e) {
-                crate::Error::Io(io) => Error::Io(io),
-                other => Error::Decrypt(other),
-            };
-        }
-        Error::Io(e)
-    }
-}
-
-impl From<crate::Error> for Error {
-    fn from(e: crate::Error) -> Self {
-        match e {
-            crate::Error::Io(io) => Error::from(io),
-            other => Error::Decrypt(other),
-        }
-    }
-}
-
-/// Shorthand for this module.
-pub type Result<T, E = Error> = core::result::Result<T, E>;
 
 /// Shell-style pattern match for choosing entries: `*` matches any run of
 /// characters (`/` included), `?` any one character; everything else literally.
 pub fn glob_match(pattern: &str, name: &str) -> bool {
-    let p: std::vec::Vec<char> = pattern.chars().collect();
-    let n: std::vec::Vec<char> = name.chars().collect();
+    let p: alloc::vec::Vec<char> = pattern.chars().collect();
+    let n: alloc::vec::Vec<char> = name.chars().collect();
     // Iterative matcher with one backtrack point: linear in practice, no recursion.
     let (mut pi, mut ni) = (0, 0);
     let mut star: Option<(usize, usize)> = None;

@@ -116,15 +116,14 @@ eachEngine((engine, test) => {
     await ctx.run(() => document.getElementById('files').focus());
     await ctx.browser.press('Tab');
     assert.equal(await ctx.run(() => document.activeElement.type), 'password');
-    // Tab order: from the control just before this card's field (the last of the
-    // cards before it), one Tab reaches the field.
+    // Tab order around this card's field: Shift+Tab leaves it, Tab comes back.
     const field = await ctx.run((t, n) => {
-      const id = t.card(n).querySelector('input[id$="-pass"]').id;
-      const focusable = [...document.querySelectorAll('input, button:not([disabled]), a[href], [tabindex="0"]')]
-        .filter((e) => e.offsetParent !== null);
-      focusable[focusable.findIndex((e) => e.id === id) - 1].focus();
-      return id;
+      const f = t.card(n).querySelector('input[id$="-pass"]');
+      f.focus();
+      return f.id;
     }, n);
+    await ctx.browser.press('Shift+Tab');
+    assert.notEqual(await ctx.run(() => document.activeElement.id), field);
     await ctx.browser.press('Tab');
     assert.equal(await ctx.run(() => document.activeElement.id), field);
     await ctx.browser.type(PASSWORD);

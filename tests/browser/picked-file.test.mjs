@@ -43,13 +43,10 @@ FileSystemWritableFileStream.prototype.write = function () {
         worker.onmessage = async (e) => {
           const r = e.data;
           if (r.op === 'read') {
-            // A worker that asks the page for a file's bytes (engines that cannot read a
-            // File in a worker) gets them as the page would give them.
+            // As the page does: the worker asks for the file's bytes.
             const data = await r.file.slice(r.start, r.end).arrayBuffer();
             worker.postMessage({ op: 'bytes', req: r.req, data }, [data]);
-          } else if (r.op !== 'progress') {
-            resolve(r);
-          }
+          } else if (r.op !== 'progress' && r.op !== 'started') resolve(r);
         };
         worker.postMessage(m, transfer || []);
       });

@@ -16,7 +16,8 @@ export async function launch() {
   const requests = [];
   const errors = [];
   let loaded = false;
-  page.on('request', (r) => { if (loaded && !r.url().startsWith('blob:')) requests.push(r.url()); });
+  // blob: and data: URLs never leave the browser (Firefox loads a data: font of its own).
+  page.on('request', (r) => { if (loaded && !/^(blob|data):/.test(r.url())) requests.push(r.url()); });
   page.on('pageerror', (e) => errors.push(String(e && e.message ? e.message : e)));
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
   return {
