@@ -5,6 +5,7 @@ use alloc::vec::Vec;
 use crate::error::{Error, Result};
 use crate::openssl::{self, Salt};
 use crate::password::Password;
+use crate::sniff::{self, Kind};
 use crate::{Integrity, Limits, aescrypt};
 
 /// The container format of an encrypted file.
@@ -46,7 +47,7 @@ pub struct Decryptor {
     skipped_space: bool,
 }
 
-/// Bytes needed to recognise every format: `Salted__` / `U2FsdGVk`.
+/// Bytes needed to recognise every format (the longest header magic).
 const SNIFF: usize = 8;
 
 impl Decryptor {
@@ -94,7 +95,7 @@ impl Decryptor {
                     // `openssl enc -d -a` accepts armour after blank lines and with
                     // spaces or other line breaks, and whitespace means nothing in
                     // base64; no binary header starts with it or with `U2FsdGVk`.
-                    if !headerless && b.is_ascii_whitespace() && openssl::MAGIC_BASE64.starts_with(buf) {
+                    if !headerless && b.is_ascii_whitespace() && sniff::may_be_armour(buf) {
                         self.skipped_space = true;
                         continue;
                     }
@@ -115,30 +116,21 @@ impl Decryptor {
         let buf = core::mem::take(buf);
         let password = self.password.take().unwrap_or_else(|| Password::new(Vec::new()));
         let explicit_openssl = self.expects_headerless_openssl();
-        let base64_start = buf.starts_with(openssl::MAGIC_BASE64)
-            || (buf.len() < SNIFF && !buf.is_empty() && openssl::MAGIC_BASE64.starts_with(&buf));
-        if self.skipped_space && !base64_start {
+        let kind = sniff::sniff(&buf);
+        if self.skipped_space && kind != Kind::OpenSslArmoured {
             return Err(Error::NotEncrypted);
         }
-        self.inner = if buf.starts_with(aescrypt::MAGIC) && !explicit_openssl {
-            Inner::AesCrypt(alloc::boxed::Box::new(aescrypt::Decryptor::new(password, self.options.limits)))
-        } else if explicit_openssl
-            || buf.starts_with(openssl::MAGIC)
-            || buf.starts_with(openssl::MAGIC_BASE64)
-            || (buf.len() < SNIFF
-                && (openssl::MAGIC.starts_with(&buf) || openssl::MAGIC_BASE64.starts_with(&buf)))
-        {
-            Inner::OpenSsl(alloc::boxed::Box::new(openssl::Decryptor::new(
+        let format = if explicit_openssl { Some(Format::OpenSsl) } else { kind.format() };
+        self.inner = match format {
+            Some(Format::AesCrypt) => Inner::AesCrypt(alloc::boxed::Box::new(aescrypt::Decryptor::new(
+                password,
+                self.options.limits,
+            ))),
+            Some(Format::OpenSsl) => Inner::OpenSsl(alloc::boxed::Box::new(openssl::Decryptor::new(
                 password,
                 self.options.openssl.unwrap_or_default(),
-            )))
-        } else if buf.len() < SNIFF
-            && aescrypt::MAGIC.starts_with(&buf[..buf.len().min(3)])
-            && !buf.is_empty()
-        {
-            Inner::AesCrypt(alloc::boxed::Box::new(aescrypt::Decryptor::new(password, self.options.limits)))
-        } else {
-            return Err(Error::NotEncrypted);
+            ))),
+            None => return Err(Error::NotEncrypted),
         };
         match &mut self.inner {
             Inner::OpenSsl(d) => d.update(&buf, out),

@@ -22,6 +22,10 @@ pub enum PasswordCheck {
     /// password, wrong options (cipher, digest, KDF, iterations) or a damaged last
     /// block look like; the format has no way to tell them apart.
     Padding,
+    /// OpenSSL without options: one of the common presets fits, but the evidence
+    /// (a short valid padding, content too short to recognise) is what a wrong
+    /// password also produces often enough; the options must be given.
+    WeakEvidence,
 }
 
 /// What exactly was found damaged.
@@ -37,6 +41,9 @@ pub enum Corruption {
     Header(&'static str),
     /// Base64 armour holds a character outside the alphabet, or misplaced `=`.
     Base64,
+    /// OpenSSL: the start decrypts to recognisable content, but the final padding
+    /// is invalid: the end of the file was changed or cut at a block boundary.
+    End,
 }
 
 /// Everything that can go wrong while reading or writing an encrypted backup.
@@ -82,6 +89,12 @@ impl fmt::Display for Error {
             ),
             Error::WrongPassword(PasswordCheck::Padding) => f.write_str(
                 "wrong password or wrong options (cipher, digest, KDF, iterations), or a damaged last block: the final padding is invalid",
+            ),
+            Error::WrongPassword(PasswordCheck::WeakEvidence) => f.write_str(
+                "the OpenSSL options could not be told: a common preset fits, but only as well as a wrong password often does",
+            ),
+            Error::Corrupt(Corruption::End) => f.write_str(
+                "the file is damaged: its start decrypts to recognisable content, but the final padding is invalid",
             ),
             Error::Corrupt(Corruption::PayloadHmac) => {
                 f.write_str("the file is damaged: the HMAC of the encrypted data does not match")

@@ -6,7 +6,7 @@ use alloc::vec::Vec;
 use crate::aescrypt::{self, Extension, HeaderParser};
 use crate::base64;
 use crate::error::{Error, Result};
-use crate::openssl;
+use crate::sniff::{Kind, sniff};
 
 /// How the key is derived, as far as the file tells.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -83,17 +83,13 @@ pub struct Info {
 /// file is indistinguishable from random data and is reported so),
 /// [`Error::Truncated`], [`Error::UnsupportedVersion`].
 pub fn inspect(head: &[u8], file_len: Option<u64>, tail: &[u8]) -> Result<Info> {
-    if head.starts_with(aescrypt::MAGIC) {
-        return inspect_aescrypt(head, file_len, tail);
-    }
-    let binary_salted = head.starts_with(openssl::MAGIC);
-    // Armour may start after blank lines and hold spaces or line breaks anywhere, as
-    // `openssl enc -d -a` (and the decryptor) accept.
-    let mut first = head.iter().filter(|b| !b.is_ascii_whitespace());
-    let armoured = !binary_salted && openssl::MAGIC_BASE64.iter().all(|m| first.next() == Some(m));
-    if !binary_salted && !armoured {
-        return Err(Error::NotEncrypted);
-    }
+    let binary_salted = match sniff(head) {
+        Kind::AesCrypt { .. } => return inspect_aescrypt(head, file_len, tail),
+        Kind::OpenSslSalted => true,
+        Kind::OpenSslArmoured => false,
+        Kind::Plain(_) | Kind::Empty => return Err(Error::NotEncrypted),
+    };
+    let armoured = !binary_salted;
     let mut salt = None;
     if binary_salted {
         if head.len() < 16 {

@@ -58,6 +58,7 @@ mod password;
 #[cfg(feature = "s3")]
 pub mod s3;
 pub mod seekable;
+pub mod sniff;
 #[doc(hidden)]
 pub mod testing;
 #[cfg(feature = "wasm")]

@@ -14,6 +14,28 @@
 
 use core::fmt;
 
+/// Suffixes that mark an encrypted file, compared without regard to case: the
+/// plaintext's name is the file's name without one (`db.sql.encrypted` → `db.sql`).
+pub const ENCRYPTED_SUFFIXES: [&str; 4] = [".encrypted", ".crypt", ".aes", ".enc"];
+
+/// The name to save a file's plaintext under: `file_name` (one path component)
+/// without its encryption suffix, in any case (`A.ZIP.AES` → `A.ZIP`). `None` when
+/// it has no such suffix, or is nothing but one (`.aes`): then the caller must
+/// choose a name.
+pub fn plaintext_name(file_name: &str) -> Option<&str> {
+    ENCRYPTED_SUFFIXES.iter().find_map(|suffix| {
+        let cut = file_name.len().checked_sub(suffix.len())?;
+        let tail = file_name.get(cut..)?;
+        (cut > 0 && tail.eq_ignore_ascii_case(suffix)).then(|| &file_name[..cut])
+    })
+}
+
+/// True for a file name that [`plaintext_name`] knows how to name, i.e. that looks
+/// encrypted by its name (hidden files excluded: they are temporary files).
+pub fn is_encrypted_name(file_name: &str) -> bool {
+    !file_name.starts_with('.') && plaintext_name(file_name).is_some()
+}
+
 pub mod runs;
 
 /// Which backup job made the file.
@@ -212,6 +234,21 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn plaintext_names_drop_one_suffix_in_any_case() {
+        assert_eq!(plaintext_name("2022-06-01--00-00-01.sql.encrypted"), Some("2022-06-01--00-00-01.sql"));
+        assert_eq!(plaintext_name("a.zip.aes"), Some("a.zip"));
+        assert_eq!(plaintext_name("A.ZIP.AES"), Some("A.ZIP"));
+        assert_eq!(plaintext_name("x.Enc"), Some("x"));
+        assert_eq!(plaintext_name("notes.txt.crypt"), Some("notes.txt"));
+        assert_eq!(plaintext_name("x.zip"), None);
+        assert_eq!(plaintext_name(".aes"), None);
+        assert_eq!(plaintext_name("é.aes"), Some("é"));
+        assert_eq!(plaintext_name("aé"), None);
+        assert!(is_encrypted_name("b.crypt") && !is_encrypted_name(".b.crypt"));
+    }
+
     use super::*;
     use alloc::string::ToString;
 

@@ -27,6 +27,7 @@ use crate::aescrypt::{self, Header, HeaderParser};
 use crate::block::{BLOCK, CbcDecryptor, CtrCipher, pkcs7_data_len};
 use crate::error::{Corruption, Error, PasswordCheck, Result};
 use crate::openssl::{self, Armour, KeyMaterial, Params, Salt};
+use crate::sniff::{self, Kind};
 use crate::{DecryptOptions, Format, Integrity, Password};
 
 /// Bytes of the file's start to pass to [`SeekableCipher::open`] at first. AES
@@ -84,23 +85,30 @@ impl SeekableCipher {
         len: u64,
     ) -> Result<Opened> {
         let explicit_openssl = options.openssl.is_some_and(|p| p.salt != Salt::Header);
-        if head.starts_with(aescrypt::MAGIC) && !explicit_openssl {
+        if head.is_empty() && !explicit_openssl {
+            return Err(Error::NotEncrypted);
+        }
+        if (head.len() as u64) < len.min(sniff::SNIFF_LEN as u64) {
+            return Ok(Opened::NeedHead(sniff::SNIFF_LEN));
+        }
+        let kind = sniff::sniff(head);
+        if matches!(kind, Kind::AesCrypt { .. }) && !explicit_openssl {
             return open_aescrypt(password, options, head, tail, len);
         }
-        if head.starts_with(openssl::MAGIC_BASE64)
+        if kind == Kind::OpenSslArmoured
             || matches!(options.openssl.map(|p| p.armour), Some(Armour::Base64 { .. }))
         {
             return Err(Error::Unsupported("random access to a base64-armoured file (decrypt it whole)"));
         }
-        if explicit_openssl || head.starts_with(openssl::MAGIC) {
-            return open_openssl(password, &options.openssl.unwrap_or_default(), head, tail, len)
+        if explicit_openssl || kind == Kind::OpenSslSalted {
+            // Without options, the one guess every front-end uses (it decides only
+            // on strong evidence).
+            let params = match options.openssl {
+                Some(params) => params,
+                None => openssl::guess(password, head, tail, Some(len))?.into_result()?.params,
+            };
+            return open_openssl(password, &params, head, tail, len)
                 .map(|c| Opened::Ready(alloc::boxed::Box::new(c)));
-        }
-        if head.is_empty() {
-            return Err(Error::NotEncrypted);
-        }
-        if (head.len() as u64) < len.min(8) {
-            return Ok(Opened::NeedHead(8));
         }
         Err(Error::NotEncrypted)
     }

@@ -26,13 +26,30 @@ pub fn aescrypt_v3_hello() -> Vec<u8> {
 }
 
 /// Decodes hex, ignoring whitespace (panics on bad input: fixtures only).
+///
+/// # Panics
+/// On a character that is not a hex digit, or an odd number of digits.
 pub fn hex(s: &str) -> Vec<u8> {
     let digits: Vec<u8> = s.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
+    assert!(digits.len() % 2 == 0, "odd number of hex digits");
     digits
         .chunks(2)
         .map(|p| {
-            let v = |c: u8| (c as char).to_digit(16).map(|d| d as u8).unwrap_or(0);
+            let v = |c: u8| match (c as char).to_digit(16) {
+                Some(d) => d as u8,
+                None => panic!("not a hex digit: {:?}", c as char),
+            };
             (v(p[0]) << 4) | v(p[1])
         })
         .collect()
+}
+
+#[cfg(all(test, feature = "std"))]
+mod tests {
+    #[test]
+    fn hex_decodes_and_refuses_what_is_not_hex() {
+        assert_eq!(super::hex("0a FF\n10"), [0x0a, 0xff, 0x10]);
+        assert!(std::panic::catch_unwind(|| super::hex("0g")).is_err());
+        assert!(std::panic::catch_unwind(|| super::hex("abc")).is_err());
+    }
 }

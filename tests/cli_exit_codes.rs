@@ -86,10 +86,13 @@ fn not_encrypted_is_5() {
     let d = tempdir();
     let f = d.path().join("notes.txt.enc");
     write(&f, b"just some text, not encrypted at all\n");
-    fails_leaving_nothing(d.path(), &f, 5, PASSWORD, "not an encrypted file");
+    fails_leaving_nothing(d.path(), &f, 5, PASSWORD, "notes.txt.enc is text (not encrypted)");
     let empty = d.path().join("empty.enc");
     write(&empty, b"");
-    fails_leaving_nothing(d.path(), &empty, 5, PASSWORD, "not an encrypted file");
+    fails_leaving_nothing(d.path(), &empty, 5, PASSWORD, "empty.enc is empty");
+    let random = d.path().join("random.enc");
+    write(&random, &[0x93, 0x01, 0xfe, 0x00, 0x42, 0x11, 0x99, 0x00, 0x17, 0xee]);
+    fails_leaving_nothing(d.path(), &random, 5, PASSWORD, "not a recognised encrypted file");
 }
 
 #[test]
@@ -209,7 +212,7 @@ fn inspect_needs_no_password_and_gives_5_for_plain_files() {
     );
     let r = run(bc(d.path()).args(["inspect", "x.aes", "plain.txt"])).expect(5);
     assert!(r.stdout_str().contains("AES Crypt v2"));
-    assert!(r.stderr.contains("plain.txt: not an encrypted file"), "{}", r.stderr);
+    assert!(r.stderr.contains("plain.txt: text (not encrypted): nothing to show"), "{}", r.stderr);
 }
 
 #[test]
@@ -237,8 +240,14 @@ fn inspect_json_describes_both_formats() {
         s.contains("\"plaintext_size_min\":96,\"plaintext_size_max\":111,\"authenticated\":false"),
         "{s}"
     );
-    assert!(s.contains("{\"file\":\"y.enc\",\"error\":\"not an encrypted file"), "{s}");
-    assert!(s.contains("\"exit_code\":5}]"), "{s}");
+    assert!(s.contains("{\"file\":\"y.enc\",\"error\":\"not a recognised encrypted file"), "{s}");
+    assert!(s.contains("\"exit_code\":5,\"kind\":\"unknown\"}]"), "{s}");
+    assert!(s.contains("\"authenticated\":true,\"kind\":\"aescrypt\"}"), "{s}");
+    // Extensions' lengths as on disk: the standard container is 128 bytes.
+    assert!(
+        s.contains("\"length\":128}") && s.contains("\"value\":\"backupcrypt 0.1.0\",\"length\":28}"),
+        "{s}"
+    );
 }
 
 #[test]

@@ -10,8 +10,8 @@ use alloc::vec::Vec;
 
 use crate::error::{Corruption, Error, Result};
 
-/// `AES` at the start of every version.
-pub const MAGIC: &[u8; 3] = b"AES";
+/// `AES` at the start of every version (defined with the other magic bytes in [`crate::sniff`]).
+pub use crate::sniff::AESCRYPT as MAGIC;
 /// Extensions kept for display; later ones are counted and skipped.
 pub const MAX_KEPT_EXTENSIONS: usize = 32;
 /// Bytes of an extension value kept for display.
@@ -33,6 +33,12 @@ impl Extension {
     /// True for the zero-filled space tools reserve for later edits.
     pub fn is_container(&self) -> bool {
         self.name.is_empty()
+    }
+
+    /// Its length as the file records it: identifier, `\0` and value (128 for the
+    /// standard container), not counting the two length bytes.
+    pub fn len_on_disk(&self) -> usize {
+        self.name.len() + 1 + self.value_len
     }
 }
 

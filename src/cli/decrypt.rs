@@ -3,22 +3,18 @@
 //! The plaintext goes to an unnamed temporary file that gets its name only after
 //! the final check (HMAC, padding) passed; to standard output it streams, and the
 //! exit code says whether the final check passed.
-//!
-//! [`prepare`] is shared with `verify`, `ls` and `extract`: it recognises the
-//! format and, for OpenSSL files without options, finds the preset that fits.
 
 use std::path::{Path, PathBuf};
 
 use backupcrypt::io::{decrypt_file_parallel, decrypt_stream};
-use backupcrypt::{
-    DecryptOptions, Error, Format, Integrity, Limits, Password, aescrypt, openssl as core_openssl,
-};
+use backupcrypt::{Corruption, Error, Integrity, Limits, Password, PasswordCheck, aescrypt};
 use clap::Args;
 
 use super::Global;
 use super::exit::{self, Exit, Failure};
 use super::input::Input;
-use super::openssl::{self, Detected, OpenSslArgs};
+use super::open::{Prepared, check_encrypted, prepare};
+use super::openssl::OpenSslArgs;
 use super::output::{self, Destination, Output, Tracked};
 use super::password::{PasswordArgs, Prompt};
 use super::progress::{self, Counting, Progress};
@@ -33,7 +29,7 @@ pub struct DecryptArgs {
     #[arg(short = 'i', long = "infile", visible_alias = "filein", value_name = "INPUT")]
     pub infile: Option<PathBuf>,
     /// Where to write the plaintext; `-`: standard output.
-    /// [default: INPUT without .encrypted/.aes/.enc; standard output for standard input]
+    /// [default: INPUT without .encrypted/.crypt/.aes/.enc (any case); standard output for standard input]
     #[arg(short = 'o', long = "output", visible_aliases = ["fileout", "outfile"], value_name = "OUTPUT")]
     pub output: Option<PathBuf>,
     /// Replace OUTPUT if it exists (atomically, once every check passed).
@@ -46,47 +42,6 @@ pub struct DecryptArgs {
     pub password: PasswordArgs,
     #[command(flatten)]
     pub openssl: OpenSslArgs,
-}
-
-/// What [`prepare`] found out about an input before decrypting it.
-#[derive(Clone, Copy, Debug)]
-pub struct Prepared {
-    /// The options to give the decryptor.
-    pub options: DecryptOptions,
-    /// The format, if recognised from the first bytes.
-    pub format: Option<Format>,
-    /// For OpenSSL: the parameters and how they were found.
-    pub openssl: Option<Detected>,
-}
-
-/// Recognises the format of `input` and picks the OpenSSL parameters.
-///
-/// # Errors
-/// Exit 3 when no OpenSSL preset opens a regular file; exit 1 on read errors.
-pub fn prepare(
-    input: &mut Input,
-    password: &Password,
-    openssl_args: &OpenSslArgs,
-    limits: Limits,
-) -> exit::Result<Prepared> {
-    let head = input.head(openssl::HEAD)?;
-    let openssl_without_header = openssl_args.nosalt || openssl_args.salt.is_some();
-    let format = if head.starts_with(aescrypt::MAGIC) && !openssl_without_header {
-        Some(Format::AesCrypt)
-    } else if head.starts_with(core_openssl::MAGIC)
-        || head.starts_with(core_openssl::MAGIC_BASE64)
-        || openssl_without_header
-    {
-        Some(Format::OpenSsl)
-    } else {
-        None
-    };
-    let detected = match format {
-        Some(Format::OpenSsl) => Some(openssl::detect(input, password, openssl_args)?),
-        _ => None,
-    };
-    let options = DecryptOptions { openssl: detected.map(|d| d.params), limits };
-    Ok(Prepared { options, format, openssl: detected })
 }
 
 /// Chooses where the plaintext goes.
@@ -106,7 +61,7 @@ fn destination(input: Option<&Path>, output: Option<&Path>) -> exit::Result<Dest
         None => Ok(Destination::Stdout),
         Some(path) => output::strip_encrypted_suffix(path).map(Destination::File).ok_or_else(|| {
             Failure::usage(format!(
-                "cannot choose an output name for {}: it does not end in .encrypted, .aes or .enc; \
+                "cannot choose an output name for {}: it does not end in .encrypted, .crypt, .aes or .enc; \
                  name it with -o OUTPUT (or -o - for standard output)",
                 path.display()
             ))
@@ -165,14 +120,16 @@ pub fn run(args: DecryptArgs, global: &Global) -> exit::Result {
     let dest = destination(input_path, args.output.as_deref())?;
     check_distinct(input_path, &dest)?;
     let mut input = Input::open(input_path)?;
-    // Before asking for the password: an existing output fails at once.
+    // Before asking for the password: a file that is not encrypted, or an
+    // existing output, fails at once.
+    check_encrypted(&mut input, &args.openssl)?;
     let mut out = Output::create(&dest, args.force)?;
     let password = args.password.read(Prompt::Once)?;
     let limits = Limits { max_iterations: args.max_iterations };
     let nothing =
         if out.is_streaming() { "discard what was written to the output" } else { "nothing was written" };
     let prepared = prepare(&mut input, &password, &args.openssl, limits).map_err(|mut f| {
-        if f.exit == Exit::WrongPassword {
+        if f.exit == Exit::WrongPassword && !f.message.contains("nothing was") {
             f.message += ": nothing was decrypted; check the password, or give the options the file was made with \
                      (--cipher, --md, --iter, --legacy-kdf)";
         }
@@ -191,6 +148,16 @@ pub fn run(args: DecryptArgs, global: &Global) -> exit::Result {
             (result, sink.written, sink.failed)
         };
     progress.finish();
+    // A stream's start was recognised before its end could be checked: a bad end
+    // is damage, not a wrong password.
+    let result = result.map_err(|e| match e {
+        Error::WrongPassword(PasswordCheck::Padding)
+            if prepared.openssl.is_some_and(|d| d.start_recognised_end_unchecked()) =>
+        {
+            Error::Corrupt(Corruption::End)
+        }
+        e => e,
+    });
     let integrity = result.map_err(|e| {
         // Standard output cannot take back what it was given.
         let nothing = if written == 0 { "nothing was written" } else { nothing };

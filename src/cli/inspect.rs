@@ -4,6 +4,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use backupcrypt::inspect::{self, Info, Kdf, PlaintextSize};
+use backupcrypt::sniff;
 use backupcrypt::{Format, openssl};
 use clap::Args;
 
@@ -36,7 +37,20 @@ pub fn inspect_file(path: &Path) -> exit::Result<Info> {
     } else {
         input.tail(64).unwrap_or_default()
     };
-    inspect::inspect(&head, len, &tail).map_err(|e| exit::from_error(&e, "nothing to show"))
+    inspect::inspect(&head, len, &tail).map_err(|e| match e {
+        // Say what it is instead.
+        backupcrypt::Error::NotEncrypted => {
+            Failure::new(Exit::Unsupported, format!("{}: nothing to show", sniff::sniff(&head).describe()))
+        }
+        e => exit::from_error(&e, "nothing to show"),
+    })
+}
+
+/// What the file is by its first bytes ([`sniff::Kind::id`]), for the JSON of a
+/// file that could not be described; `None` if it cannot be read.
+fn sniff_file(path: &Path) -> Option<&'static str> {
+    let mut input = Input::open(Some(path)).ok()?;
+    Some(sniff::sniff(input.head(HEAD).ok()?).id())
 }
 
 fn format_name(info: &Info) -> String {
@@ -96,7 +110,7 @@ fn text(path: &Path, info: &Info) -> String {
             .iter()
             .map(|e| {
                 if e.is_container() {
-                    format!("reserved space ({} bytes)", e.value_len)
+                    format!("reserved space ({} bytes)", e.len_on_disk())
                 } else {
                     format!("{}={}", e.name, String::from_utf8_lossy(&e.value))
                 }
@@ -145,7 +159,7 @@ pub fn json(path: &Path, info: &Info) -> Json {
             Json::object()
                 .with("name", e.name.clone())
                 .with("value", String::from_utf8_lossy(&e.value).into_owned())
-                .with("length", e.value_len)
+                .with("length", e.len_on_disk())
         })
         .collect();
     j.set("extensions", Json::Array(ext));
@@ -159,6 +173,12 @@ pub fn json(path: &Path, info: &Info) -> Json {
     j.set("plaintext_size_min", min);
     j.set("plaintext_size_max", max);
     j.set("authenticated", info.authenticated);
+    let kind = match info.format {
+        Format::AesCrypt => sniff::Kind::AesCrypt { version: info.version },
+        Format::OpenSsl if info.base64 => sniff::Kind::OpenSslArmoured,
+        Format::OpenSsl => sniff::Kind::OpenSslSalted,
+    };
+    j.set("kind", kind.id());
     j
 }
 
@@ -184,7 +204,8 @@ pub fn run(args: InspectArgs, _global: &Global) -> exit::Result {
                         Json::object()
                             .with("file", path.display().to_string())
                             .with("error", f.message.clone())
-                            .with("exit_code", f.exit as u8),
+                            .with("exit_code", f.exit as u8)
+                            .with("kind", sniff_file(path)),
                     );
                 } else {
                     eprintln!("backupcrypt: {}", f.about(path).message);

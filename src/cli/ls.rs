@@ -9,15 +9,16 @@ use std::io::{self, Read, Seek, Write};
 use std::path::{Path, PathBuf};
 
 use backupcrypt::io::SeekableDecryptor;
+use backupcrypt::sniff::{self, Content, Kind};
 use backupcrypt::zip::{self, Archive, Entry, EntryKind, EntryVerdict, Refusal};
-use backupcrypt::{Integrity, Limits, aescrypt};
+use backupcrypt::{Integrity, Limits};
 use clap::Args as ClapArgs;
 
 use super::Global;
-use super::decrypt::prepare;
 use super::exit::{self, Exit, Failure};
 use super::input::Input;
 use super::json::Json;
+use super::open::{headerless, not_encrypted, prepare};
 use super::openssl::OpenSslArgs;
 use super::password::{PasswordArgs, Prompt};
 use super::progress;
@@ -89,10 +90,6 @@ fn spool_stdin() -> exit::Result<File> {
     Ok(file)
 }
 
-fn looks_like_zip(head: &[u8]) -> bool {
-    head.starts_with(b"PK\x03\x04") || head.starts_with(b"PK\x05\x06")
-}
-
 /// Opens `path` (or standard input) as a ZIP archive: plain, or encrypted with
 /// AES Crypt or OpenSSL (asking for the password only then). With `verify`, the
 /// full integrity pass (AES Crypt HMAC) runs before the directory is read.
@@ -118,17 +115,25 @@ pub fn open(
             File::open(path).map_err(|e| Failure::new(Exit::Failure, format!("cannot open {name}: {e}")))?,
         )
     };
-    let mut head = Vec::with_capacity(8);
-    (&mut file).take(8).read_to_end(&mut head).map_err(|e| exit::from_io(&e, nothing).about_name(&name))?;
+    let mut head = Vec::with_capacity(sniff::SNIFF_LEN);
+    (&mut file)
+        .take(sniff::SNIFF_LEN as u64)
+        .read_to_end(&mut head)
+        .map_err(|e| exit::from_io(&e, nothing).about_name(&name))?;
     file.rewind().map_err(|e| exit::from_io(&e, nothing))?;
-    let openssl_without_header = openssl_args.nosalt || openssl_args.salt.is_some();
-    if looks_like_zip(&head) && !openssl_without_header {
+    let kind = sniff::sniff(&head);
+    let openssl_without_header = headerless(openssl_args);
+    if kind.format().is_none() && kind != Kind::Plain(Content::Zip) && !openssl_without_header {
+        // Not encrypted and not a ZIP: say what it is before asking for a password.
+        return Err(not_encrypted(kind, &name));
+    }
+    if kind == Kind::Plain(Content::Zip) && !openssl_without_header {
         let archive = Archive::new(file).map_err(|e| from_zip(&e, nothing).about_name(&name))?;
         return Ok(Opened { archive, integrity: None });
     }
     let password = password.read(Prompt::Once)?;
     let limits = Limits::default();
-    let options = if head.starts_with(aescrypt::MAGIC) && !openssl_without_header {
+    let options = if kind.format() == Some(backupcrypt::Format::AesCrypt) && !openssl_without_header {
         backupcrypt::DecryptOptions { openssl: None, limits }
     } else {
         // OpenSSL: find the options (presets checked against the final padding).

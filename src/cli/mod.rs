@@ -16,6 +16,7 @@ pub mod input;
 pub mod inspect;
 pub mod json;
 pub mod ls;
+pub mod open;
 pub mod openssl;
 pub mod output;
 pub mod password;

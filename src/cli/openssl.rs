@@ -1,15 +1,15 @@
 //! OpenSSL options, and finding them when the user gives none.
 //!
 //! An OpenSSL `enc` file records neither cipher nor key derivation. Without
-//! options we try [`Params::presets`] (PBKDF2-SHA256-10000, legacy MD5, legacy
-//! SHA-256) and keep the one whose final block has valid padding and whose first
-//! block looks like real data (ZIP, pg_dump, text, …). On a regular file that
-//! costs one key derivation per preset and reads three blocks; on a stream
-//! (standard input) the end is not known yet, so only the first block's content
-//! decides, and the full decryption checks the padding afterwards.
+//! options the library's [`openssl::guess`] weighs what each common preset
+//! shows (final padding, decrypted start, length) and decrypts only on strong
+//! evidence; this module turns its answer into words and exit codes. On a stream
+//! (standard input) the end is not known yet, so only the start decides, and the
+//! full decryption checks the padding afterwards.
 
-use backupcrypt::openssl::{self, Choices, Cipher, Content, Params};
-use backupcrypt::{Error, Md, Password};
+use backupcrypt::openssl::guess::Padding;
+use backupcrypt::openssl::{self, Candidate, Choices, Cipher, Content, Guess, KeyDerivation, Params};
+use backupcrypt::{Md, Password};
 use clap::Args;
 
 use super::exit::{self, Exit, Failure};
@@ -74,16 +74,8 @@ impl OpenSslArgs {
 pub enum Choice {
     /// From the command line.
     Given,
-    /// A preset; `padding` is `Some(true)` when its final padding was checked
-    /// valid, `None` when it could not be checked in advance (a stream).
-    Preset {
-        /// Final padding checked in advance.
-        padding: Option<bool>,
-        /// What the first block looked like.
-        content: Content,
-    },
-    /// No preset looked right on a stream: the default, checked by the decryption.
-    Fallback,
+    /// Guessed by the library, on strong evidence.
+    Guessed(Candidate),
 }
 
 /// The OpenSSL parameters to decrypt with, and how they were found.
@@ -101,132 +93,111 @@ impl Detected {
         let flags = self.params.openssl_flags();
         match self.choice {
             Choice::Given => format!("OpenSSL options: {flags}"),
-            Choice::Preset { padding, content } => {
-                let padding = match padding {
-                    Some(true) => "final padding valid, ",
-                    _ => "",
-                };
-                let mut line = format!(
-                    "OpenSSL options: preset `{flags}` matched ({padding}content: {})",
-                    content_name(content)
-                );
-                if content == Content::Unknown {
-                    // Valid padding alone happens for about 1 wrong password in 256.
-                    line += "; warning: the data looks like nothing known: if it is garbage, \
-                             the password or the options are wrong";
-                }
-                line
-            }
-            Choice::Fallback => {
-                format!("OpenSSL options: no preset recognised the first block; used the default `{flags}`")
-            }
+            Choice::Guessed(c) => format!("OpenSSL options: preset `{flags}` matched ({})", evidence(&c)),
         }
     }
+
+    /// True when the final padding was not checked before decrypting (a stream):
+    /// then a padding error at the end, after a recognised start, means damage.
+    pub fn start_recognised_end_unchecked(&self) -> bool {
+        matches!(self.choice, Choice::Guessed(c) if c.padding == Padding::NotChecked)
+    }
+}
+
+/// A candidate's evidence in words.
+fn evidence(c: &Candidate) -> String {
+    let padding = match c.padding {
+        Padding::Valid(n) => format!("final padding valid ({n} byte{}), ", if n == 1 { "" } else { "s" }),
+        Padding::Invalid => "final padding invalid, ".into(),
+        Padding::NotChecked | Padding::None => String::new(),
+    };
+    format!("{padding}content: {}", c.content.name())
+}
+
+/// The command-line options that select these parameters.
+pub fn options_for(p: &Params) -> String {
+    let mut s = format!("--cipher {}", p.cipher.name());
+    match p.kdf {
+        KeyDerivation::Pbkdf2 { md, iterations } => s += &format!(" --md {} --iter {iterations}", md.name()),
+        KeyDerivation::Legacy { md } => s += &format!(" --legacy-kdf --md {}", md.name()),
+    }
+    s
 }
 
 /// A content kind in words.
 pub fn content_name(c: Content) -> &'static str {
-    match c {
-        Content::Zip => "ZIP archive",
-        Content::PgDump => "PostgreSQL dump",
-        Content::PgDumpCustom => "PostgreSQL custom-format dump",
-        Content::Gzip => "gzip",
-        Content::Text => "text",
-        Content::Unknown => "not recognised",
-    }
+    c.name()
 }
 
-/// Bytes looked at for detection: enough for armour detection plus two blocks.
+/// Bytes looked at for detection: enough for armour detection plus the content.
 pub const HEAD: usize = 4096;
 
-/// Picks the OpenSSL parameters for `input`, which must be an OpenSSL file (not
-/// AES Crypt). With options given, those; otherwise the first preset that opens
-/// the file convincingly.
+/// Picks the OpenSSL parameters for `input`, which must be a salted OpenSSL file
+/// (binary or base64). With options given, those; otherwise what the library's
+/// guess finds on strong evidence.
 ///
 /// # Errors
-/// Exit 3 when the input is a regular file and no preset gives valid padding.
+/// Exit 3 when no preset fits or the evidence is too weak to tell (the presets
+/// that fit are named), exit 4 when the start is recognisable but the end is not
+/// (damaged) or the length fits no preset (truncated).
 pub fn detect(input: &mut Input, password: &Password, args: &OpenSslArgs) -> exit::Result<Detected> {
     if args.is_given() {
         return Ok(Detected { params: args.params()?, choice: Choice::Given });
     }
-    let presets = Params::presets();
     let head = input.head(HEAD)?.to_vec();
-    let salted = head.starts_with(openssl::MAGIC);
-    let armoured = head.starts_with(openssl::MAGIC_BASE64);
-    if !salted && !armoured {
-        // Not OpenSSL-salted: the decryption reports it (NotEncrypted or Truncated).
-        return Ok(Detected { params: presets[0], choice: Choice::Fallback });
-    }
     let whole = input.head_is_all();
-    let tail = if salted { input.tail(32) } else { None };
-    let mut results = Vec::with_capacity(presets.len());
-    for params in presets {
-        let trial = if whole {
-            trial_decrypt(&head, password, params, true)
-        } else if let (Some(tail), Some(len)) = (&tail, input.len) {
-            openssl::probe(password, &params, &head, tail, len).ok().map(|r| (Some(r.padding_ok), r.content))
-        } else {
-            trial_decrypt(&head, password, params, false)
-        };
-        // Truncated or similar: the full decryption will say exactly what is wrong.
-        let Some((padding, content)) = trial else {
-            return Ok(Detected { params: presets[0], choice: Choice::Fallback });
-        };
-        results.push((params, padding, content));
-    }
-    let pick = |pred: &dyn Fn(Option<bool>, Content) -> bool| {
-        results.iter().find(|(_, p, c)| pred(*p, *c)).map(|&(params, padding, content)| Detected {
-            params,
-            choice: Choice::Preset { padding, content },
-        })
+    let len = if whole { Some(head.len() as u64) } else { input.len };
+    let tail = if whole { None } else { input.tail(32) };
+    let nothing = "nothing was decrypted";
+    let guess = openssl::guess(password, &head, tail.as_deref().unwrap_or(&[]), len)
+        .map_err(|e| exit::from_error(&e, nothing))?;
+    let tried = || {
+        let all: Vec<String> =
+            openssl::guess::candidates().iter().map(|p| format!("`{}`", p.openssl_flags())).collect();
+        all.join(", ")
     };
-    if let Some(d) = pick(&|p, c| p != Some(false) && c != Content::Unknown) {
-        return Ok(d);
-    }
-    if let Some(d) = pick(&|p, _| p == Some(true)) {
-        return Ok(d);
-    }
-    if results.iter().all(|(_, p, _)| *p == Some(false)) {
-        let tried: Vec<String> = presets.iter().map(|p| format!("`{}`", p.openssl_flags())).collect();
-        return Err(Failure::new(
+    match guess {
+        Guess::Found(c) => Ok(Detected { params: c.params, choice: Choice::Guessed(c) }),
+        Guess::Weak(fits) => {
+            let list: Vec<String> =
+                fits.iter().map(|c| format!("`{}` ({})", options_for(&c.params), evidence(c))).collect();
+            Err(Failure::new(
+                Exit::WrongPassword,
+                format!(
+                    "cannot tell the OpenSSL options: {} fit{}, but no better than a wrong password often does                      (about 1 in 256 passes a one-byte padding): {nothing}; if the password is right, give the                      options the file was made with, e.g. {}",
+                    list.join(", "),
+                    if list.len() == 1 { "s" } else { "" },
+                    options_for(&fits[0].params)
+                ),
+            ))
+        }
+        Guess::Damaged(c) => Err(Failure::new(
+            Exit::Damaged,
+            format!(
+                "the file is damaged: with `{}` its start decrypts to {}, but the final padding is invalid                  (the end was changed or cut): {nothing}; use another copy of the backup",
+                c.params.openssl_flags(),
+                c.content.name()
+            ),
+        )),
+        Guess::Truncated => Err(Failure::new(
+            Exit::Damaged,
+            format!(
+                "the file is truncated (its length is not a whole number of 16-byte blocks, and no CTR preset                  decrypts its start to anything recognisable): {nothing}; was the download or copy complete?                  (an AES-CTR file made with other options needs --cipher and the key-derivation options)"
+            ),
+        )),
+        Guess::NoneFits if len.is_none() => Err(Failure::new(
             Exit::WrongPassword,
             format!(
-                "wrong password, or OpenSSL options other than the common presets (none of {} gives valid padding)",
-                tried.join(", ")
+                "wrong password, or OpenSSL options other than the common presets: no preset ({}) decrypts                  the start to anything recognisable, and on a stream the final padding cannot be checked in                  advance: {nothing}; give the options the file was made with (--cipher, --md, --iter, --legacy-kdf)",
+                tried()
             ),
-        ));
+        )),
+        Guess::NoneFits => Err(Failure::new(
+            Exit::WrongPassword,
+            format!(
+                "wrong password, or OpenSSL options other than the common presets (none of {} fits)",
+                tried()
+            ),
+        )),
     }
-    Ok(Detected { params: presets[0], choice: Choice::Fallback })
-}
-
-/// Decrypts the head with `params`: (padding valid if `whole`, first block's
-/// content); `None` if the file is malformed whatever the parameters.
-fn trial_decrypt(
-    head: &[u8],
-    password: &Password,
-    params: Params,
-    whole: bool,
-) -> Option<(Option<bool>, Content)> {
-    let mut d = openssl::Decryptor::new(password.clone(), params);
-    let mut out = Vec::new();
-    d.update(head, &mut out).ok()?;
-    let padding = if whole {
-        match d.finish(&mut out) {
-            Ok(_) => Some(true),
-            Err(Error::WrongPassword(_)) => {
-                zeroize::Zeroize::zeroize(&mut out);
-                Some(false)
-            }
-            Err(_) => return None,
-        }
-    } else {
-        None
-    };
-    let content = if out.is_empty() {
-        Content::Unknown
-    } else {
-        openssl::looks_like_plaintext(&out[..out.len().min(16)])
-    };
-    zeroize::Zeroize::zeroize(&mut out);
-    Some((padding, content))
 }

@@ -106,15 +106,11 @@ impl Destination {
 }
 
 /// Suffixes removed from an encrypted file's name to name the plaintext.
-pub const ENCRYPTED_SUFFIXES: [&str; 3] = [".encrypted", ".aes", ".enc"];
-
-/// The default decrypted name: the input minus `.encrypted`/`.aes`/`.enc`.
+/// The default decrypted name: the input minus its encryption suffix
+/// ([`backupcrypt::names::plaintext_name`], the rule the page uses too).
 pub fn strip_encrypted_suffix(input: &Path) -> Option<PathBuf> {
     let name = input.file_name()?.to_str()?;
-    ENCRYPTED_SUFFIXES.iter().find_map(|suffix| {
-        let stem = name.strip_suffix(suffix).filter(|s| !s.is_empty())?;
-        Some(input.with_file_name(stem))
-    })
+    backupcrypt::names::plaintext_name(name).map(|stem| input.with_file_name(stem))
 }
 
 impl Output {

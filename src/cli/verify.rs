@@ -21,12 +21,11 @@ use backupcrypt::{Error, Format, Integrity, Limits, Password, aescrypt};
 use clap::Args;
 
 use super::Global;
-use super::decrypt::prepare;
 use super::exit::{self, Exit, Failure};
 use super::input::Input;
 use super::json::Json;
+use super::open::prepare;
 use super::openssl::{OpenSslArgs, content_name};
-use super::output::ENCRYPTED_SUFFIXES;
 use super::password::{PasswordArgs, Prompt};
 use super::progress::{Counting, Progress};
 
@@ -292,8 +291,9 @@ pub fn check_file(
     report
 }
 
+/// The page's rule too ([`backupcrypt::names::plaintext_name`]).
 fn is_encrypted_name(name: &str) -> bool {
-    !name.starts_with('.') && ENCRYPTED_SUFFIXES.iter().any(|s| name.ends_with(s))
+    backupcrypt::names::is_encrypted_name(name)
 }
 
 /// Expands folders (and `s3://bucket/prefix/` names: listed, one GET per 1,000

@@ -98,6 +98,31 @@ pub fn inspect(head: &[u8], file_len: f64, tail: &[u8]) -> Result<JsValue, JsVal
     ]))
 }
 
+/// What a file is by its first bytes (at least 16, or the whole file): the id of
+/// [`crate::sniff::Kind`] (`aescrypt`, `openssl_salted`, `openssl_base64`, `zip`,
+/// `pg_dump`, `text`, `unknown`, `empty`, …).
+#[wasm_bindgen(js_name = sniffKind)]
+pub fn sniff_kind(head: &[u8]) -> String {
+    String::from(crate::sniff::sniff(head).id())
+}
+
+/// The OpenSSL guess without options ([`crate::openssl::guess`]), in the words of
+/// the conformance table: `found <openssl flags>`, `weak`, `damaged`,
+/// `truncated` or `none`; `null` for a file that is not salted OpenSSL.
+#[wasm_bindgen(js_name = guessOptions)]
+pub fn guess_options(password_utf8: Vec<u8>, head: &[u8], tail: &[u8], file_len: f64) -> Option<String> {
+    use crate::openssl::{Guess, guess};
+    let password = password(password_utf8);
+    Some(match guess(&password, head, tail, Some(file_len as u64)) {
+        Ok(Guess::Found(c)) => alloc::format!("found {}", c.params.openssl_flags()),
+        Ok(Guess::Weak(_)) => String::from("weak"),
+        Ok(Guess::Damaged(_)) => String::from("damaged"),
+        Ok(Guess::Truncated) | Err(Error::Truncated) => String::from("truncated"),
+        Ok(Guess::NoneFits) => String::from("none"),
+        Err(_) => return None,
+    })
+}
+
 /// Takes the password bytes (UTF-8) by value so that they are wiped when dropped.
 pub(crate) fn password(bytes: Vec<u8>) -> Password {
     Password::new(bytes)
@@ -158,22 +183,16 @@ pub fn openssl_flags(options: JsValue) -> Result<Option<String>, JsValue> {
     Ok(openssl_params(&options)?.map(|p| p.openssl_flags()))
 }
 
-/// Encryption suffixes removed to name the output (longest first).
-const SUFFIXES: [&str; 4] = [".encrypted", ".enc", ".aes", ".crypt"];
-
 /// The name to save the plaintext under: the input's name minus its encryption
 /// suffix (`db.sql.encrypted` → `db.sql`), else with `.decrypted` added. Path
 /// separators in the input are never kept.
 #[wasm_bindgen(js_name = outputName)]
 pub fn output_name(name: &str) -> String {
     let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
-    let lower = base.to_ascii_lowercase();
-    for suffix in SUFFIXES {
-        if lower.ends_with(suffix) && base.len() > suffix.len() {
-            return String::from(&base[..base.len() - suffix.len()]);
-        }
+    match crate::names::plaintext_name(base) {
+        Some(stem) => String::from(stem),
+        None => alloc::format!("{base}.decrypted"),
     }
-    alloc::format!("{base}.decrypted")
 }
 
 /// What the backup's name says (FORMATS.md §5), e.g. `2022-09-27T13:00:01Z (database

@@ -5,6 +5,7 @@ use zeroize::Zeroizing;
 
 use crate::aescrypt::{self, Header, HeaderParser};
 use crate::openssl::{self, Content, KeyMaterial, Params, Salt};
+use crate::sniff::{Kind, sniff};
 use crate::{DecryptOptions, Error, Integrity, Limits, Password, PasswordCheck, Result};
 
 /// What [`plan`] found out with the password, before any bulk work.
@@ -19,8 +20,8 @@ pub(crate) enum Plan {
 }
 
 /// Reads the header and checks the password as far as the format allows without
-/// reading the whole file: AES Crypt's header HMAC, or OpenSSL's last-block padding
-/// (trying the option sets of [`Params::presets`]).
+/// reading the whole file: AES Crypt's header HMAC, or the library's OpenSSL
+/// guess ([`openssl::guess`]: last-block padding and decrypted start, weighed).
 ///
 /// `head` is the first 64 KiB (or the whole file), `tail` the last 64 bytes. `given`:
 /// the OpenSSL options the user chose (then only those are tried).
@@ -34,7 +35,8 @@ pub(crate) fn plan(
     // Without a header to skip (`-nosalt`, `-S`) the file is OpenSSL whatever it
     // starts with, as for the CLI and the core's decryptor.
     let headerless = given.is_some_and(|p| p.salt != Salt::Header);
-    if head.starts_with(aescrypt::MAGIC) && !headerless {
+    let kind = sniff(head);
+    if matches!(kind, Kind::AesCrypt { .. }) && !headerless {
         let mut parser = HeaderParser::default();
         parser.push(head)?;
         let Some(header) = parser.into_header() else {
@@ -52,35 +54,34 @@ pub(crate) fn plan(
         let (key, iv) = aescrypt::payload_keys(password, &Limits::default(), &header)?;
         return Ok(Plan::AesCrypt { header, key, iv, ciphertext_len });
     }
-    // Base64 armour (possibly after whitespace, as openssl accepts) only streams.
-    if crate::inspect::inspect(head, Some(len), tail).is_ok_and(|info| info.base64) {
-        return Ok(Plan::Stream(DecryptOptions { openssl: given, ..Default::default() }));
-    }
     // Headerless and CTR files go through the core's streaming decryptor, which
-    // handles every option; the split path is for salted CBC.
-    if let Some(params) = given.filter(|p| headerless || !p.cipher.is_cbc()) {
+    // handles every option; the split path is for salted binary CBC.
+    if let Some(params) = given.filter(|p| headerless || !p.cipher.is_cbc() || kind == Kind::OpenSslArmoured)
+    {
         return Ok(Plan::Stream(DecryptOptions { openssl: Some(params), ..Default::default() }));
     }
-    if !head.starts_with(openssl::MAGIC) {
-        return Err(if head.len() < 8 && openssl::MAGIC.starts_with(head) && !head.is_empty() {
-            Error::Truncated
-        } else {
-            Error::NotEncrypted
-        });
-    }
-    let mut padded = None;
-    let candidates = given.map_or_else(|| Params::presets().to_vec(), |p| alloc::vec![p]);
-    for params in candidates {
-        let probe = openssl::probe(password, &params, head, tail, len)?;
-        if probe.is_convincing() {
-            padded = Some((params, probe.content));
-            break;
+    let (params, content) = match given {
+        // The user's options: only the final padding can say they are wrong.
+        Some(params) => {
+            let probe = openssl::probe(password, &params, head, tail, len)?;
+            if !probe.padding_ok {
+                return Err(Error::WrongPassword(PasswordCheck::Padding));
+            }
+            (params, probe.content)
         }
-        if probe.padding_ok && padded.is_none() {
-            padded = Some((params, probe.content));
+        // The one guess the CLI makes too: it decides only on strong evidence.
+        None => {
+            let found = openssl::guess(password, head, tail, Some(len))?.into_result()?;
+            // Base64 armour and CTR only stream (WebCrypto's bulk path is binary CBC).
+            if kind == Kind::OpenSslArmoured || !found.params.cipher.is_cbc() {
+                return Ok(Plan::Stream(DecryptOptions {
+                    openssl: Some(found.params),
+                    ..Default::default()
+                }));
+            }
+            (found.params, found.content)
         }
-    }
-    let (params, content) = padded.ok_or(Error::WrongPassword(PasswordCheck::Padding))?;
+    };
     let keys = KeyMaterial::derive(&params, password, &head[8..16])?;
     Ok(Plan::OpenSsl { params, keys, content })
 }

@@ -7,7 +7,7 @@ use wasm_bindgen::prelude::*;
 
 use super::plan::{Plan, integrity_text, plan};
 use super::{js_error, openssl_params, password};
-use crate::openssl::{Content, looks_like_plaintext};
+use crate::sniff::{Content, Kind, looks_like_plaintext, sniff};
 use crate::{DecryptOptions, Decryptor, Error};
 
 /// Plaintext bytes kept to judge an unauthenticated result.
@@ -20,6 +20,11 @@ pub struct StreamDecryptor {
     inner: Option<Decryptor>,
     first: Vec<u8>,
     integrity: Option<String>,
+    /// Bytes of the file already fed in the constructor (the caller still sends
+    /// them from the first byte on).
+    skip: usize,
+    /// Plaintext those bytes gave, returned with the next chunk.
+    pending: Vec<u8>,
 }
 
 #[wasm_bindgen]
@@ -36,6 +41,25 @@ impl StreamDecryptor {
     ) -> Result<StreamDecryptor, JsValue> {
         let password = password(password_utf8);
         let given = openssl_params(&openssl)?;
+        if let (Kind::AesCrypt { .. }, None) = (sniff(head), given) {
+            // The decryptor checks the header HMAC itself: feed it the head now, so
+            // that a wrong password fails here, with one key derivation (AES Crypt
+            // v3's PBKDF2 is the slow part), not a second one in `plan`.
+            let mut d = Decryptor::new(password, DecryptOptions::default());
+            let mut pending = Vec::new();
+            d.update(head, &mut pending).map_err(|e| js_error(&e))?;
+            let mut s = StreamDecryptor {
+                inner: Some(d),
+                first: Vec::new(),
+                integrity: None,
+                skip: head.len(),
+                pending,
+            };
+            let early = core::mem::take(&mut s.pending);
+            s.sniff(&early);
+            s.pending = early;
+            return Ok(s);
+        }
         let options = match plan(&password, head, tail, file_len as u64, given).map_err(|e| js_error(&e))? {
             Plan::Stream(options) => options,
             Plan::AesCrypt { .. } => DecryptOptions::default(),
@@ -45,24 +69,31 @@ impl StreamDecryptor {
             inner: Some(Decryptor::new(password, options)),
             first: Vec::new(),
             integrity: None,
+            skip: 0,
+            pending: Vec::new(),
         })
     }
 
     /// Decrypts the next chunk (any size); the plaintext is not verified yet.
     pub fn update(&mut self, chunk: &[u8]) -> Result<Vec<u8>, JsValue> {
         let d = self.inner.as_mut().ok_or_else(|| js_error(&Error::InvalidInput("already finished")))?;
-        let mut out = Vec::with_capacity(chunk.len() + 16);
-        d.update(chunk, &mut out).map_err(|e| js_error(&e))?;
-        self.sniff(&out);
+        let skipped = self.skip.min(chunk.len());
+        self.skip -= skipped;
+        let mut out = core::mem::take(&mut self.pending);
+        let start = out.len();
+        out.reserve(chunk.len() + 16);
+        d.update(&chunk[skipped..], &mut out).map_err(|e| js_error(&e))?;
+        self.sniff(&out[start..]);
         Ok(out)
     }
 
     /// Runs the final checks and returns the last plaintext bytes.
     pub fn finish(&mut self) -> Result<Vec<u8>, JsValue> {
         let d = self.inner.take().ok_or_else(|| js_error(&Error::InvalidInput("already finished")))?;
-        let mut out = Vec::new();
+        let mut out = core::mem::take(&mut self.pending);
+        let start = out.len();
         let integrity = d.finish(&mut out).map_err(|e| js_error(&e))?;
-        self.sniff(&out);
+        self.sniff(&out[start..]);
         let content =
             if self.first.is_empty() { Content::Unknown } else { looks_like_plaintext(&self.first) };
         self.integrity = Some(integrity_text(integrity, content));
@@ -86,5 +117,6 @@ impl StreamDecryptor {
 impl Drop for StreamDecryptor {
     fn drop(&mut self) {
         zeroize::Zeroize::zeroize(&mut self.first);
+        zeroize::Zeroize::zeroize(&mut self.pending);
     }
 }

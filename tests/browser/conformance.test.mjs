@@ -1,0 +1,55 @@
+// The conformance table (tests/conformance/cases.json) through the page's wasm
+// bindings, called inside a worker made from the page's own worker script (as
+// bindings.test.mjs does): the same answers as the library and the CLI
+// (tests/conformance.rs). Any divergence fails with the case's name.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { openPage } from './lib.mjs';
+
+const table = JSON.parse(readFileSync(new URL('../conformance/cases.json', import.meta.url), 'utf8'));
+
+const TESTS = String.raw`
+onmessage = async (ev) => {
+  const w = await ready;
+  const { password, cases } = ev.data;
+  const enc = (s) => new TextEncoder().encode(s);
+  const answers = cases.map((c) => {
+    const bytes = Uint8Array.from(atob(c.bytes_b64), (ch) => ch.charCodeAt(0));
+    const head = bytes.subarray(0, 65536);
+    const tail = bytes.subarray(Math.max(0, bytes.length - 64));
+    let guess;
+    try { guess = w.guessOptions(enc(c.password || password), head, tail, bytes.length) ?? null; } catch (e) { guess = 'threw ' + e.name; }
+    // The page names a file it cannot name by the rule "<name>.decrypted".
+    const out = w.outputName(c.file);
+    return { name: c.name, format: w.sniffKind(head), guess, plaintext_name: out === c.file + '.decrypted' ? null : out };
+  });
+  postMessage(answers);
+};`;
+
+let ctx;
+before(async () => { ctx = await openPage(); });
+after(async () => {
+  assert.deepEqual(ctx.requests, []);
+  await ctx.close();
+});
+
+test('the wasm bindings give the conformance table\'s answers', async () => {
+  const answers = await ctx.page.evaluate(({ tests, data }) => new Promise((resolve) => {
+    const src = document.getElementById('worker-source').textContent + tests;
+    const worker = new Worker(URL.createObjectURL(new Blob([src], { type: 'text/javascript' })));
+    worker.onmessage = (e) => resolve(e.data);
+    worker.onerror = (e) => resolve([{ name: 'worker error', error: e.message }]);
+    worker.postMessage(data);
+  }), { tests: TESTS, data: table });
+  const failures = [];
+  assert.equal(answers.length, table.cases.length, JSON.stringify(answers));
+  table.cases.forEach((c, i) => {
+    for (const q of ['format', 'guess', 'plaintext_name']) {
+      if (answers[i][q] !== c.expect[q]) {
+        failures.push(`${c.name}: ${q} via wasm: got ${JSON.stringify(answers[i][q])}, the table says ${JSON.stringify(c.expect[q])}`);
+      }
+    }
+  });
+  assert.deepEqual(failures, []);
+});
