@@ -246,7 +246,8 @@ export async function openPage(engine, { hash = '', removeSavePicker = true, url
       return b.evaluate(`(${fn}).apply(null, [window.__t].concat(JSON.parse(${json},
         (k, v) => (v && typeof v.re === 'string' ? new RegExp(v.re, v.flags) : v))))`);
     },
-    /** Polls `fn(t, ...args)` until it returns something truthy, and returns that. */
+    /** Polls `fn(t, ...args)` until it returns something truthy, and returns that. Return
+     * plain values, never DOM nodes: Firefox over BiDi hands a node back as nothing. */
     async waitFor(fn, args = [], { timeout = 60000, what = String(fn) } = {}) {
       for (const t0 = Date.now(); ;) {
         const v = await ctx.run(fn, ...args);

@@ -43,7 +43,7 @@ eachEngine((engine, test) => {
 
     await ctx.fill(n, 'pw');
     await ctx.click(n, 'List ZIP contents');
-    await ctx.waitFor((t, n) => t.card(n).querySelector('.zip tbody tr'), [n], { timeout: 90000, what: 'the entries' });
+    await ctx.waitFor((t, n) => !!t.card(n).querySelector('.zip tbody tr'), [n], { timeout: 90000, what: 'the entries' });
     assert.equal(await rows(), 4);
     assert.match((await ctx.status(n)).text, /4 entries listed without decrypting the whole file/);
     const text = await ctx.text(n, '.zip tbody');
@@ -79,7 +79,7 @@ eachEngine((engine, test) => {
       await ctx.run((t, n, name) => { t.find(n, 'input[type=checkbox]', name).click(); return true; }, n, name);
     }
     await ctx.click(n, 'Save selected as one ZIP');
-    await ctx.waitFor((t, n) => t.card(n).querySelector('.zip a.save'), [n], { what: 'the ZIP of the selection' });
+    await ctx.waitFor((t, n) => !!t.card(n).querySelector('.zip a.save'), [n], { what: 'the ZIP of the selection' });
     const bundle = await ctx.download(() => ctx.click(n, /^Save /, '.zip a.save'), { bytes: true });
     assert.equal(bundle.name, 'selected-2022-10-01--00-00-05--part-1.zip');
     const bundlePath = join(dir, `bundle-${engine}.zip`);
