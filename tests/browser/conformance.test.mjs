@@ -2,10 +2,10 @@
 // bindings, called inside a worker made from the page's own worker script (as
 // bindings.test.mjs does): the same answers as the library and the CLI
 // (tests/conformance.rs). Any divergence fails with the case's name.
-import { test, before, after } from 'node:test';
+import { before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { openPage } from './lib.mjs';
+import { eachEngine, finish, openPage } from './lib.mjs';
 
 const table = JSON.parse(readFileSync(new URL('../conformance/cases.json', import.meta.url), 'utf8'));
 
@@ -27,29 +27,29 @@ onmessage = async (ev) => {
   postMessage(answers);
 };`;
 
-let ctx;
-before(async () => { ctx = await openPage(); });
-after(async () => {
-  assert.deepEqual(ctx.requests, []);
-  await ctx.close();
-});
+eachEngine((engine, test) => {
+  let ctx;
+  before(async () => { ctx = await openPage(engine); });
+  after(() => finish(ctx, { errors: false }));
 
-test('the wasm bindings give the conformance table\'s answers', async () => {
-  const answers = await ctx.page.evaluate(({ tests, data }) => new Promise((resolve) => {
-    const src = document.getElementById('worker-source').textContent + tests;
-    const worker = new Worker(URL.createObjectURL(new Blob([src], { type: 'text/javascript' })));
-    worker.onmessage = (e) => resolve(e.data);
-    worker.onerror = (e) => resolve([{ name: 'worker error', error: e.message }]);
-    worker.postMessage(data);
-  }), { tests: TESTS, data: table });
-  const failures = [];
-  assert.equal(answers.length, table.cases.length, JSON.stringify(answers));
-  table.cases.forEach((c, i) => {
-    for (const q of ['format', 'guess', 'plaintext_name']) {
-      if (answers[i][q] !== c.expect[q]) {
-        failures.push(`${c.name}: ${q} via wasm: got ${JSON.stringify(answers[i][q])}, the table says ${JSON.stringify(c.expect[q])}`);
+  test('the wasm bindings give the conformance table\'s answers', async () => {
+    const answers = await ctx.run((t, tests, data) => new Promise((resolve) => {
+      const src = document.getElementById('worker-source').textContent + tests;
+      const worker = new Worker(URL.createObjectURL(new Blob([src], { type: 'text/javascript' })));
+      worker.onmessage = (e) => resolve(e.data);
+      worker.onerror = (e) => resolve([{ name: 'worker error', error: e.message }]);
+      setTimeout(() => resolve([{ name: 'no answer from the worker in 120 s' }]), 120000);
+      worker.postMessage(data);
+    }), TESTS, table);
+    const failures = [];
+    assert.equal(answers.length, table.cases.length, `[${engine}] ${JSON.stringify(answers)}`);
+    table.cases.forEach((c, i) => {
+      for (const q of ['format', 'guess', 'plaintext_name']) {
+        if (answers[i][q] !== c.expect[q]) {
+          failures.push(`[${engine}] ${c.name}: ${q} via wasm: got ${JSON.stringify(answers[i][q])}, the table says ${JSON.stringify(c.expect[q])}`);
+        }
       }
-    }
+    });
+    assert.deepEqual(failures, []);
   });
-  assert.deepEqual(failures, []);
 });
