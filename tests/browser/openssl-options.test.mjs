@@ -1,17 +1,18 @@
-// Whatever the CLI can open, the page can open: files made by `openssl enc` with
-// options outside the presets the page tries (-iter, -md sha512, -aes-128-cbc, CTR,
-// -nosalt, an explicit -S salt, the legacy key derivation with SHA-1) open through the
-// "OpenSSL options" disclosure; bad choices get the library's sentence; an AES Crypt
-// key file (UTF-16LE with a byte-order mark, as AES Crypt's key generator writes it)
-// opens a file in place of the password.
-import { test, before, after } from 'node:test';
+// Whatever the CLI can open, the page can open, in each engine: files made by
+// `openssl enc` with options outside the presets the page tries (-iter, -md sha512,
+// -aes-128-cbc, CTR, -nosalt, an explicit -S salt, the legacy key derivation with
+// SHA-1) open through the "OpenSSL options" disclosure, in the ZIP browser too; bad
+// choices get the library's sentence; an AES Crypt key file (UTF-16LE with a
+// byte-order mark, as AES Crypt's key generator writes it) opens a file in place of
+// the password; the disclosure works from the keyboard.
+import { before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  workdir, python, opensslEncrypt, pyAesCryptEncrypt, sha256, openPage, card, save,
-} from './playwright-lib.mjs';
+  workdir, python, opensslEncrypt, pyAesCryptEncrypt, digest, eachEngine, openPage, save,
+} from './lib.mjs';
 
 const dir = workdir();
 const PASSWORD = 'options-pw';
@@ -30,160 +31,148 @@ const files = {
   nosalt: [opensslEncrypt(dir, 'nosalt.sql.enc', data, PASSWORD, ['-pbkdf2', '-nosalt']), { nosalt: true }],
   salt: [opensslEncrypt(dir, 'salt.sql.enc', data, PASSWORD, ['-pbkdf2', '-S', SALT]), { salt: SALT }],
 };
-
-let ctx;
-before(async () => { ctx = await openPage(); });
-after(async () => {
-  assert.deepEqual(ctx.requests, []);
-  assert.deepEqual(ctx.errors, []);
-  await ctx.close();
-});
-
-let added = 0;
-async function add(path) {
-  await ctx.page.setInputFiles('#files', [path]);
-  const c = card(ctx.page, added++);
-  await c.locator('.info dt').first().waitFor();
-  return c;
-}
-
-/** Opens card `c`'s disclosure and sets the options (CLI names, as the user picks them). */
-async function choose(c, options) {
-  await c.locator('summary', { hasText: 'OpenSSL options' }).click();
-  if (options.cipher) await c.getByLabel(/^Cipher/).selectOption(options.cipher);
-  if (options.md) await c.getByLabel(/^Digest/).selectOption(options.md);
-  if (options.iter) await c.getByLabel(/^Iterations/).fill(options.iter);
-  if (options.legacyKdf) await c.getByLabel(/^Legacy key derivation/).check();
-  if (options.nosalt) await c.getByLabel(/^No salt/).check();
-  if (options.salt) await c.getByLabel(/^Salt/).fill(options.salt);
-}
-
-async function decryptCard(c, password = PASSWORD) {
-  await c.getByLabel(/^Password for/).fill(password);
-  await c.getByRole('button', { name: 'Decrypt' }).click();
-  await c.locator('.status.ok, .status.bad').waitFor({ timeout: 60000 });
-  return (await c.locator('.status').textContent()).trim();
-}
-
-for (const [name, [path, options]] of Object.entries(files)) {
-  test(`openssl enc ${name}: refused without its options, byte-exact with them`, async () => {
-    const c = await add(path);
-    const headerless = options.nosalt || options.salt;
-    if (headerless) {
-      // No header: it looks like nothing, and Decrypt waits for the options that say so.
-      assert.match(await c.locator('.status').textContent(), /not an encrypted backup.*OpenSSL options/);
-      assert.ok(await c.getByRole('button', { name: 'Decrypt' }).isDisabled());
-    } else {
-      // Wrong password, or (CTR) truncated: not opened, nothing offered.
-      assert.doesNotMatch(await decryptCard(c), /^Done/);
-      assert.equal(await c.locator('a.save').count(), 0);
-    }
-    await choose(c, options);
-    assert.ok(await c.getByRole('button', { name: 'Decrypt' }).isEnabled());
-    const status = await decryptCard(c);
-    assert.match(status, /^Done/);
-    assert.equal(sha256(await save(ctx.page, added - 1)), sha256(data));
-    // The same options with a wrong password: refused, nothing offered.
-    if (!options.cipher || !options.cipher.endsWith('ctr')) {
-      assert.match(await decryptCard(c, 'not it'), /^Wrong password/);
-      assert.equal(await c.locator('a.save').count(), 0);
-    }
-  });
-}
-
-test('the ZIP browser takes the options too: a legacy-KDF SHA-1 ZIP backup lists and extracts', async () => {
-  const zipPath = join(dir, 'files.zip');
-  writeFileSync(join(dir, 'report.sql'), data);
-  execFileSync(python(), ['-c', `
+const zipPath = join(dir, 'files.zip');
+writeFileSync(join(dir, 'report.sql'), data);
+execFileSync(python(), ['-c', `
 import sys, zipfile
 with zipfile.ZipFile(sys.argv[2], 'w') as z:
     z.write(sys.argv[1] + '/report.sql', 'db/report.sql', compress_type=zipfile.ZIP_DEFLATED)
     z.writestr('notes.txt', 'hello')
 `, dir, zipPath]);
-  const enc = opensslEncrypt(dir, 'files.zip.encrypted', readFileSync(zipPath), PASSWORD, ['-md', 'sha1']);
-  const c = await add(enc);
-  const list = c.getByRole('button', { name: 'List ZIP contents' });
-  await c.getByLabel(/^Password for/).fill(PASSWORD);
-  await list.click();
-  await c.locator('.status.bad').waitFor();
-  assert.equal(await c.locator('.zip tbody tr').count(), 0);
-  await choose(c, { md: 'sha1', legacyKdf: true });
-  await c.getByLabel(/^Password for/).fill(PASSWORD);
-  await list.click();
-  await c.locator('.zip tbody tr').first().waitFor();
-  assert.equal(await c.locator('.zip tbody tr').count(), 2);
-  const [download] = await Promise.all([
-    ctx.page.waitForEvent('download'),
-    c.getByRole('button', { name: 'Download db/report.sql' }).click(),
-  ]);
-  assert.equal(download.suggestedFilename(), 'report.sql');
-  assert.equal(sha256(readFileSync(await download.path())), sha256(data));
-});
+const legacyZip = opensslEncrypt(dir, 'files.zip.encrypted', readFileSync(zipPath), PASSWORD, ['-md', 'sha1']);
+const KEY_TEXT = 'Schlüssel-€-😀-0123456789abcdef0123456789abcdef';
+const keyed = pyAesCryptEncrypt(dir, 'keyed.sql.aes', data, KEY_TEXT);
+const keyFile = join(dir, 'backup.key');
+writeFileSync(keyFile, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(KEY_TEXT, 'utf16le')]));
+const brokenKey = join(dir, 'broken.key');
+writeFileSync(brokenKey, Buffer.from([0xff, 0xfe, 0x70, 0x00, 0x77]));
 
-test('choices the library refuses get its sentence, and nothing is decrypted', async () => {
-  const c = await add(files.iter[0]);
-  await choose(c, { iter: 'many' });
-  assert.match(await decryptCard(c), /OpenSSL options.*iteration count must be a whole number/);
-  await c.getByLabel(/^Iterations/).fill('1000');
-  await c.getByLabel(/^Legacy key derivation/).check();
-  assert.match(await decryptCard(c), /legacy key derivation has no iteration count/);
-  await c.getByLabel(/^Iterations/).fill('');
-  await c.getByLabel(/^Legacy key derivation/).uncheck();
-  await c.getByLabel(/^Salt/).fill('0123');
-  assert.match(await decryptCard(c), /salt must be 16 hex digits/);
-  assert.equal(await c.locator('a.save').count(), 0);
-});
+eachEngine((engine, test) => {
+  let ctx;
+  before(async () => { ctx = await openPage(engine); });
+  after(async () => {
+    assert.deepEqual(await ctx.requests(), []);
+    assert.deepEqual(await ctx.errors(), []);
+    await ctx.close();
+  });
 
-test('an AES Crypt key file (UTF-16LE with a byte-order mark) opens the file instead of a password', async () => {
-  const text = 'Schlüssel-€-😀-0123456789abcdef0123456789abcdef';
-  const enc = pyAesCryptEncrypt(dir, 'keyed.sql.aes', data, text);
-  const key = join(dir, 'backup.key');
-  writeFileSync(key, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]));
-  const c = await add(enc);
-  // AES Crypt records its options: none are offered.
-  await c.locator('.status', { hasText: 'Ready' }).waitFor();
-  assert.equal(await c.locator('details.openssl-options').isVisible(), false);
-  await c.getByLabel('or a key file').setInputFiles(key);
-  assert.ok(await c.getByLabel(/^Password for/).isDisabled());
-  await c.getByRole('button', { name: 'Decrypt' }).click();
-  await c.locator('.status.ok, .status.bad').waitFor({ timeout: 60000 });
-  assert.match(await c.locator('.status').textContent(), /verified \(HMAC\)/);
-  assert.equal(sha256(await save(ctx.page, added - 1)), sha256(data));
+  /** Opens card `n`'s disclosure and sets the options as the user picks them (CLI names). */
+  const choose = (n, options) => ctx.run((t, n, o) => {
+    const c = t.card(n);
+    c.querySelector('details.openssl-options').open = true;
+    const set = (k, v) => {
+      const e = c.querySelector(`[id$="-ossl-${k}"]`);
+      if (e.type === 'checkbox') { if (e.checked !== !!v) e.click(); return; }
+      e.value = v;
+      e.dispatchEvent(new Event(e.tagName === 'SELECT' ? 'change' : 'input', { bubbles: true }));
+    };
+    const ids = { cipher: 'cipher', md: 'md', iter: 'iter', legacyKdf: 'legacy', nosalt: 'nosalt', salt: 'salt' };
+    for (const [k, v] of Object.entries(o)) set(ids[k], v);
+    return true;
+  }, n, options);
 
-  // A key file cut in the middle of a UTF-16 character: the library's sentence.
-  const broken = join(dir, 'broken.key');
-  writeFileSync(broken, Buffer.from([0xff, 0xfe, 0x70, 0x00, 0x77]));
-  await c.getByLabel('or a key file').setInputFiles(broken);
-  await c.getByRole('button', { name: 'Decrypt' }).click();
-  await c.locator('.status.bad').waitFor();
-  assert.match(await c.locator('.status').textContent(), /middle of a character/);
+  const attempt = async (n, password = PASSWORD) => {
+    await ctx.fill(n, password);
+    await ctx.click(n, 'Decrypt');
+    return ctx.outcome(n);
+  };
 
-  // Forgetting the key file brings the password field back.
-  await c.getByRole('button', { name: 'Forget the key file' }).click();
-  assert.ok(await c.getByLabel(/^Password for/).isEnabled());
-  assert.match(await decryptCard(c, text), /verified \(HMAC\)/);
-});
+  for (const [name, [path, options]] of Object.entries(files)) {
+    test(`openssl enc ${name}: refused without its options, byte-exact with them`, async () => {
+      const n = await ctx.add(path);
+      if (options.nosalt || options.salt) {
+        // No header: it looks like nothing, and Decrypt waits for the options that say so.
+        assert.match(await ctx.outcome(n), /not an encrypted backup.*OpenSSL options/);
+        assert.ok(await ctx.isDisabled(n, 'Decrypt'));
+      } else {
+        await ctx.ready(n);
+        // Wrong password, or (CTR) truncated: not opened, nothing offered.
+        assert.doesNotMatch(await attempt(n), /^Done/);
+        assert.equal(await ctx.count(n, 'a.save'), 0);
+      }
+      await choose(n, options);
+      assert.equal(await ctx.isDisabled(n, 'Decrypt'), false);
+      assert.match(await attempt(n), /^Done/);
+      assert.equal(await save(ctx, n), digest(data));
+      if (!options.cipher || !options.cipher.endsWith('ctr')) {
+        // The same options with a wrong password: refused, nothing offered.
+        assert.match(await attempt(n, 'not it'), /^Wrong password/);
+        assert.equal(await ctx.count(n, 'a.save'), 0);
+      }
+    });
+  }
 
-test('keyboard only: the options disclosure opens, takes its choices, and Enter decrypts', async () => {
-  const { page } = ctx;
-  const c = await add(files.iter[0]);
-  const field = await c.getByLabel(/^Password for/).getAttribute('id');
-  await page.focus(`#${field}`);
-  await page.keyboard.type(PASSWORD);
-  const focused = () => page.evaluate(() => document.activeElement.textContent);
-  for (let i = 0; i < 20 && (await focused()) !== 'OpenSSL options'; i++) await page.keyboard.press('Tab');
-  assert.equal(await focused(), 'OpenSSL options');
-  await page.keyboard.press('Enter');
-  assert.ok(await c.locator('details.openssl-options').evaluate((d) => d.open));
-  await page.keyboard.press('Tab');
-  await page.keyboard.type('aes-12');
-  await page.keyboard.press('Tab');
-  await page.keyboard.type('sha5');
-  await page.keyboard.press('Tab');
-  await page.keyboard.type('600000');
-  assert.equal(await c.getByLabel(/^Cipher/).inputValue(), 'aes-128-cbc');
-  assert.equal(await c.getByLabel(/^Digest/).inputValue(), 'sha512');
-  await page.keyboard.press('Enter');
-  await c.locator('.status.ok, .status.bad').waitFor({ timeout: 60000 });
-  assert.match(await c.locator('.status').textContent(), /^Done/);
+  test('the ZIP browser takes the options too: a legacy-KDF SHA-1 ZIP backup lists and extracts', async () => {
+    const n = await ctx.add(legacyZip);
+    await ctx.ready(n);
+    await ctx.fill(n, PASSWORD);
+    await ctx.click(n, 'List ZIP contents');
+    assert.match(await ctx.outcome(n), /./);
+    assert.equal(await ctx.count(n, '.zip tbody tr'), 0);
+    await choose(n, { md: 'sha1', legacyKdf: true });
+    await ctx.fill(n, PASSWORD);
+    await ctx.click(n, 'List ZIP contents');
+    await ctx.waitFor((t, n) => !!t.card(n).querySelector('.zip tbody tr'), [n], { what: 'the entries' });
+    assert.equal(await ctx.count(n, '.zip tbody tr'), 2);
+    assert.deepEqual(await ctx.download(() => ctx.click(n, 'Download db/report.sql')),
+      { name: 'report.sql', digest: digest(data) });
+  });
+
+  test('choices the library refuses get its sentence, and nothing is decrypted', async () => {
+    const n = await ctx.add(files.iter[0]);
+    await ctx.ready(n);
+    await choose(n, { iter: 'many' });
+    assert.match(await attempt(n), /OpenSSL options.*iteration count must be a whole number/);
+    await choose(n, { iter: '1000', legacyKdf: true });
+    assert.match(await attempt(n), /legacy key derivation has no iteration count/);
+    await choose(n, { iter: '', legacyKdf: false, salt: '0123' });
+    assert.match(await attempt(n), /salt must be 16 hex digits/);
+    assert.equal(await ctx.count(n, 'a.save'), 0);
+  });
+
+  test('an AES Crypt key file (UTF-16LE with a byte-order mark) opens the file instead of a password', async () => {
+    const n = await ctx.add(keyed);
+    await ctx.ready(n);
+    // AES Crypt records its options: none are offered.
+    assert.ok(await ctx.run((t, n) => t.card(n).querySelector('details.openssl-options').offsetParent === null, n));
+    const keyInput = await ctx.run((t, n) => `#${t.card(n).querySelector('input[id$="-key"]').id}`, n);
+    await ctx.browser.setFiles(keyInput, [keyFile]);
+    await ctx.waitFor((t, n) => t.card(n).querySelector('input[id$="-pass"]').disabled, [n], { what: 'the field disabled' });
+    await ctx.click(n, 'Decrypt');
+    assert.match(await ctx.outcome(n), /verified \(HMAC\)/);
+    assert.equal(await save(ctx, n), digest(data));
+
+    // A key file cut in the middle of a UTF-16 character: the library's sentence.
+    await ctx.browser.setFiles(keyInput, [brokenKey]);
+    await ctx.waitFor((t, n) => /broken\.key/.test(t.card(n).querySelector('.key .help').textContent), [n]);
+    await ctx.click(n, 'Decrypt');
+    await ctx.waitFor((t, n) => /middle of a character/.test(t.status(n).text), [n], { what: 'the key file refused' });
+
+    // Forgetting the key file brings the password field back.
+    await ctx.click(n, 'Forget the key file');
+    assert.match(await attempt(n, KEY_TEXT), /verified \(HMAC\)/);
+  });
+
+  test('keyboard only: the options disclosure opens, takes its choices, and Enter decrypts', async () => {
+    const n = await ctx.add(files.iter[0]);
+    await ctx.ready(n);
+    await ctx.run((t, n) => { t.card(n).querySelector('input[id$="-pass"]').focus(); return true; }, n);
+    await ctx.browser.type(PASSWORD);
+    const focused = () => ctx.run(() => document.activeElement.textContent);
+    for (let i = 0; i < 20 && (await focused()) !== 'OpenSSL options'; i++) await ctx.browser.press('Tab');
+    assert.equal(await focused(), 'OpenSSL options');
+    await ctx.activate();
+    assert.ok(await ctx.run((t, n) => t.card(n).querySelector('details.openssl-options').open, n));
+    await ctx.browser.press('Tab');
+    await ctx.browser.type('aes-12');
+    await ctx.browser.press('Tab');
+    await ctx.browser.type('sha5');
+    await ctx.browser.press('Tab');
+    await ctx.browser.type('600000');
+    assert.equal(await ctx.value(n, 'select[id$="-ossl-cipher"]'), 'aes-128-cbc');
+    assert.equal(await ctx.value(n, 'select[id$="-ossl-md"]'), 'sha512');
+    // Enter in a text field submits the form (every engine does that, Firefox included).
+    await ctx.browser.press('Enter');
+    assert.match(await ctx.outcome(n), /^Done/);
+  });
 });
