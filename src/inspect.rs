@@ -151,24 +151,21 @@ fn inspect_aescrypt(head: &[u8], file_len: Option<u64>, tail: &[u8]) -> Result<I
             Error::Unsupported("AES Crypt header longer than the bytes given")
         });
     };
-    let trailer = header.trailer_len() as u64;
-    let plaintext_size = match file_len {
-        Some(len) if len >= header.len + trailer && (len - header.len - trailer) % 16 == 0 => {
-            let c = len - header.len - trailer;
-            match header.version {
-                _ if c == 0 => PlaintextSize::Exact(0),
-                0 => PlaintextSize::Exact(aescrypt::modulo_plaintext_len(c, header.modulo)),
-                3 => PlaintextSize::Between(c - 16, c - 1),
-                _ => match tail.len().checked_sub(33).map(|i| tail[i]) {
-                    Some(m) if tail.len() as u64 <= len => {
-                        PlaintextSize::Exact(aescrypt::modulo_plaintext_len(c, m))
-                    }
-                    _ => PlaintextSize::Between(c - 15, c),
-                },
-            }
-        }
-        Some(_) => PlaintextSize::Unknown,
-        None => PlaintextSize::Unknown,
+    let trailer = header.trailer_len();
+    let plaintext_size = match file_len.map(|len| (len, header.ciphertext_len(len))) {
+        Some((len, Ok(c))) => match header.version {
+            _ if c == 0 => PlaintextSize::Exact(0),
+            0 => PlaintextSize::Exact(aescrypt::trailer::modulo_plaintext_len(c, header.modulo)),
+            3 => PlaintextSize::Between(c - 16, c - 1),
+            _ => match tail.len().checked_sub(trailer) {
+                Some(i) if tail.len() as u64 <= len => {
+                    let (modulo, _) = header.split_trailer(&tail[i..]);
+                    PlaintextSize::Exact(aescrypt::trailer::modulo_plaintext_len(c, modulo))
+                }
+                _ => PlaintextSize::Between(c - 15, c),
+            },
+        },
+        Some((_, Err(_))) | None => PlaintextSize::Unknown,
     };
     Ok(Info {
         format: crate::Format::AesCrypt,

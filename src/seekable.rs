@@ -25,7 +25,7 @@ use zeroize::Zeroizing;
 
 use crate::aescrypt::{self, Header, HeaderParser};
 use crate::block::{BLOCK, CbcDecryptor, CtrCipher, pkcs7_data_len};
-use crate::error::{Corruption, Error, PasswordCheck, Result};
+use crate::error::{Error, PasswordCheck, Result};
 use crate::openssl::{self, Armour, KeyMaterial, Params, Salt};
 use crate::sniff::{self, Kind};
 use crate::{DecryptOptions, Format, Integrity, Password};
@@ -194,15 +194,14 @@ impl SeekableCipher {
         Verifier {
             mac: self.mac_key.as_ref().map(|k| aescrypt::hmac(&k[..])),
             checked: self.checked,
-            v0: self.header.as_ref().is_some_and(|h| h.version == 0),
+            version: self.header.as_ref().map_or(0, |h| h.version),
         }
     }
 
-    /// File range of the AES Crypt `T2` tag (the last 32 bytes); `None` for OpenSSL.
+    /// File offset of the AES Crypt `T2` tag (the last 32 bytes); `None` for OpenSSL.
     pub fn tag_offset(&self) -> Option<u64> {
-        // v1 and v2 put the modulo byte between the ciphertext and the tag.
-        let modulo = u64::from(self.header.as_ref().is_some_and(|h| matches!(h.version, 1 | 2)));
-        self.mac_key.as_ref().map(|_| self.ct_start + self.ct_len + modulo)
+        let header = self.header.as_ref().filter(|_| self.mac_key.is_some())?;
+        Some(self.ct_start + self.ct_len + header.trailer_len() as u64 - aescrypt::TAG_LEN as u64)
     }
 }
 
@@ -211,7 +210,7 @@ impl SeekableCipher {
 pub struct Verifier {
     mac: Option<aescrypt::HmacSha256>,
     checked: Integrity,
-    v0: bool,
+    version: u8,
 }
 
 impl Verifier {
@@ -229,11 +228,7 @@ impl Verifier {
     pub fn finish(self, tag: &[u8]) -> Result<Integrity> {
         match self.mac {
             None => Ok(self.checked),
-            Some(m) => match m.verify_slice(tag) {
-                Ok(()) => Ok(Integrity::Authenticated),
-                Err(_) if self.v0 => Err(Error::WrongPassword(PasswordCheck::PayloadHmac)),
-                Err(_) => Err(Error::Corrupt(Corruption::PayloadHmac)),
-            },
+            Some(m) => aescrypt::trailer::check_tag(self.version, m, tag).map(|()| Integrity::Authenticated),
         }
     }
 }
@@ -327,30 +322,21 @@ fn open_aescrypt(
         }
         return Err(Error::Truncated);
     };
-    let trailer = header.trailer_len() as u64;
-    let ct_len = len.checked_sub(header.len + trailer).ok_or(Error::Truncated)?;
-    if ct_len % BLOCK as u64 != 0 {
-        return Err(Error::Truncated);
-    }
+    let trailer = header.trailer_len();
+    let ct_len = header.ciphertext_len(len)?;
     let (key, iv) = aescrypt::payload_keys(password, &options.limits, &header)?;
-    let plaintext_len = match header.version {
-        3 => {
-            if ct_len == 0 {
-                return Err(Error::Corrupt(Corruption::Padding));
-            }
+    let (modulo, _) = header.split_trailer(tail_bytes(tail, len, trailer)?);
+    // v3 needs the decrypted last block for its padding; v0–v2 only the modulo byte.
+    let last = match ct_len {
+        0 => None,
+        _ if header.version == 3 => {
             let n = (2 * BLOCK).min(ct_len as usize);
-            let blocks = tail_bytes(tail, len, n + trailer as usize)?;
-            let last = last_cbc_block(&key[..], &iv, &blocks[..n], ct_len)?;
-            // Before T2 is checked a bad padding can only be damage (T1 proved the key).
-            let keep = pkcs7_data_len(&last).ok_or(Error::Corrupt(Corruption::Padding))?;
-            ct_len - BLOCK as u64 + keep as u64
+            let blocks = tail_bytes(tail, len, n + trailer)?;
+            Some(last_cbc_block(&key[..], &iv, &blocks[..n], ct_len)?)
         }
-        _ if ct_len == 0 => 0,
-        v => {
-            let modulo = if v == 0 { header.modulo } else { tail_bytes(tail, len, trailer as usize)?[0] };
-            aescrypt::modulo_plaintext_len(ct_len, modulo)
-        }
+        _ => None,
     };
+    let plaintext_len = aescrypt::trailer::plaintext_len(&header, modulo, ct_len, last.as_deref())?;
     let mut mac_key = Zeroizing::new([0u8; 32]);
     mac_key.copy_from_slice(&key[..]);
     Ok(Opened::Ready(alloc::boxed::Box::new(SeekableCipher {
@@ -492,7 +478,7 @@ mod tests {
         let start = c.ciphertext_start() as usize;
         v.update(&f[start..start + c.ciphertext_len() as usize]);
         let t = c.tag_offset().unwrap() as usize;
-        assert!(matches!(v.finish(&f[t..t + 32]), Err(Error::Corrupt(Corruption::PayloadHmac))));
+        assert!(matches!(v.finish(&f[t..t + 32]), Err(Error::Corrupt(crate::Corruption::PayloadHmac))));
     }
 
     #[test]
@@ -500,7 +486,11 @@ mod tests {
         let f = aescrypt(Version::V2, &[5u8; 100]);
         assert!(matches!(open("pw", &f[..f.len() - 1], &DecryptOptions::default()), Err(Error::Truncated)));
         assert!(matches!(
-            open("pw", b"PK\x03\x04 not encrypted at all", &DecryptOptions::default()),
+            open(
+                "pw",
+                &[&crate::zip::signature::LOCAL[..], b" not encrypted at all"].concat(),
+                &DecryptOptions::default()
+            ),
             Err(Error::NotEncrypted)
         ));
     }

@@ -73,11 +73,6 @@ impl Header {
             .find(|e| e.name == "CREATED_BY")
             .map(|e| String::from_utf8_lossy(&e.value).into_owned())
     }
-
-    /// Bytes after the ciphertext: `M` (v1, v2) and `T2`.
-    pub fn trailer_len(&self) -> usize {
-        if matches!(self.version, 1 | 2) { 33 } else { 32 }
-    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

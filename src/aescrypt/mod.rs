@@ -11,15 +11,17 @@
 //! plaintext or turn padding into data without detection.
 
 mod header;
+pub(crate) mod trailer;
 
 pub use header::{Extension, Header, HeaderParser, MAGIC, MAX_KEPT_EXTENSIONS, MAX_KEPT_VALUE};
+pub use trailer::TAG_LEN;
 
 use alloc::vec::Vec;
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
 use zeroize::{Zeroize, Zeroizing};
 
-use crate::block::{BLOCK, CbcDecryptor, CbcEncryptor, pkcs7_data_len};
+use crate::block::{BLOCK, CbcDecryptor, CbcEncryptor};
 use crate::error::{Corruption, Error, PasswordCheck, Result};
 use crate::kdf;
 use crate::password::Password;
@@ -177,66 +179,11 @@ impl Decryptor {
         let (Some(header), Some(mut p)) = (self.header, self.payload) else {
             return Err(if self.parser.is_empty() { Error::NotEncrypted } else { Error::Truncated });
         };
-        let trailer = header.trailer_len();
-        if p.tail.len() < trailer || (p.tail.len() - trailer) % BLOCK != 0 {
-            return Err(Error::Truncated);
-        }
-        let c_len = p.tail.len() - trailer;
-        let (c_last, rest) = p.tail.split_at(c_len);
-        let Some(mut mac) = p.mac.take() else {
+        let Some(mac) = p.mac.take() else {
             return Err(Error::Corrupt(Corruption::PayloadHmac));
         };
-        mac.update(c_last);
-        let (modulo, tag) = split_trailer(&header, rest);
-        if mac.verify_slice(tag).is_err() {
-            return Err(if header.version == 0 {
-                Error::WrongPassword(PasswordCheck::PayloadHmac)
-            } else {
-                Error::Corrupt(Corruption::PayloadHmac)
-            });
-        }
-        let mut last = Zeroizing::new([0u8; BLOCK]);
-        let keep = if c_len == 0 {
-            plaintext_in_last_block(header.version, modulo, None)?
-        } else {
-            last.copy_from_slice(c_last);
-            p.cbc.decrypt(&mut last[..]);
-            plaintext_in_last_block(header.version, modulo, Some(&last))?
-        };
-        out.extend_from_slice(&last[..keep]);
+        trailer::finish(&header, mac, &mut p.cbc, &p.tail, out)?;
         Ok(Integrity::Authenticated)
-    }
-}
-
-/// The modulo byte (v1, v2: the trailer's first byte; v0, v3: from the header) and
-/// `T2`, given the bytes after the ciphertext.
-pub(crate) fn split_trailer<'a>(header: &Header, trailer: &'a [u8]) -> (u8, &'a [u8]) {
-    match header.version {
-        1 | 2 => (trailer[0], &trailer[1..]),
-        _ => (header.modulo, trailer),
-    }
-}
-
-/// v0–v2: the plaintext length from the ciphertext length and the modulo byte.
-/// Only its low four bits count (0: the last block is full); an empty ciphertext is
-/// an empty plaintext whatever the byte says (AES Crypt 3.x wrote a stale one).
-/// Never look at the pad bytes: AES Crypt 3.x wrote random ones.
-pub(crate) fn modulo_plaintext_len(ct_len: u64, modulo: u8) -> u64 {
-    match modulo & 0x0f {
-        _ if ct_len == 0 => 0,
-        0 => ct_len,
-        m => ct_len - BLOCK as u64 + u64::from(m),
-    }
-}
-
-/// How many plaintext bytes the decrypted last block holds (`None`: no ciphertext).
-pub(crate) fn plaintext_in_last_block(version: u8, modulo: u8, last: Option<&[u8; BLOCK]>) -> Result<usize> {
-    match last {
-        None if version == 3 => Err(Error::Corrupt(Corruption::Padding)),
-        // An empty plaintext: AES Crypt 3.x wrote a stale modulo byte; ignore it.
-        None => Ok(0),
-        Some(last) if version == 3 => pkcs7_data_len(last).ok_or(Error::Corrupt(Corruption::Padding)),
-        Some(_) => Ok(modulo_plaintext_len(BLOCK as u64, modulo) as usize),
     }
 }
 

@@ -46,11 +46,7 @@ pub(crate) fn plan(
                 Error::Unsupported("AES Crypt header longer than 64 KiB")
             });
         };
-        let overhead = header.len + header.trailer_len() as u64;
-        let ciphertext_len = len.checked_sub(overhead).ok_or(Error::Truncated)?;
-        if ciphertext_len % 16 != 0 {
-            return Err(Error::Truncated);
-        }
+        let ciphertext_len = header.ciphertext_len(len)?;
         let (key, iv) = aescrypt::payload_keys(password, &Limits::default(), &header)?;
         return Ok(Plan::AesCrypt { header, key, iv, ciphertext_len });
     }

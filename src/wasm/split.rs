@@ -19,7 +19,7 @@ use super::{js_error, openssl_params, password};
 use crate::aescrypt::{self, Header};
 use crate::block::{CbcDecryptor, CbcEncryptor, pkcs7_data_len};
 use crate::openssl::Content;
-use crate::{Corruption, Error, Integrity, PasswordCheck};
+use crate::{Error, Integrity, PasswordCheck};
 
 const BLOCK: usize = 16;
 
@@ -218,44 +218,26 @@ impl FastDecryptor {
             return Err(Error::InvalidInput("finish before all chunks were absorbed"));
         }
         let mut cbc = CbcDecryptor::new(&self.key, &self.chain).ok_or(Error::InvalidInput("key"))?;
-        let mut last = Zeroizing::new([0u8; BLOCK]);
-        let (keep, integrity) = match &mut self.check {
+        let mut out = Vec::with_capacity(BLOCK);
+        let integrity = match &self.check {
             Check::Hmac(check) => {
-                let (mac, header) = &mut **check;
-                let trailer = header.trailer_len();
-                let c_last = &rest[..rest.len().saturating_sub(trailer)];
-                if rest.len() < trailer || c_last.len() % BLOCK != 0 {
-                    return Err(Error::Truncated);
-                }
-                mac.update(c_last);
-                let (modulo, tag) = aescrypt::split_trailer(header, &rest[c_last.len()..]);
-                if mac.clone().verify_slice(tag).is_err() {
-                    return Err(if header.version == 0 {
-                        Error::WrongPassword(PasswordCheck::PayloadHmac)
-                    } else {
-                        Error::Corrupt(Corruption::PayloadHmac)
-                    });
-                }
-                let keep = if c_last.is_empty() {
-                    aescrypt::plaintext_in_last_block(header.version, modulo, None)?
-                } else {
-                    last.copy_from_slice(c_last);
-                    cbc.decrypt(&mut last[..]);
-                    aescrypt::plaintext_in_last_block(header.version, modulo, Some(&last))?
-                };
-                (keep, Integrity::Authenticated)
+                let (mac, header) = &**check;
+                aescrypt::trailer::finish(header, mac.clone(), &mut cbc, rest, &mut out)?;
+                Integrity::Authenticated
             }
             Check::Padding => {
                 if rest.len() != BLOCK {
                     return Err(Error::Truncated);
                 }
+                let mut last = Zeroizing::new([0u8; BLOCK]);
                 last.copy_from_slice(rest);
                 cbc.decrypt(&mut last[..]);
                 let keep = pkcs7_data_len(&last).ok_or(Error::WrongPassword(PasswordCheck::Padding))?;
-                (keep, Integrity::PaddingChecked)
+                out.extend_from_slice(&last[..keep]);
+                Integrity::PaddingChecked
             }
         };
         self.integrity = Some(integrity_text(integrity, self.content));
-        Ok(last[..keep].to_vec())
+        Ok(out)
     }
 }
