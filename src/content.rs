@@ -140,19 +140,21 @@ fn zip_entries(tail: &[u8], len: u64) -> Option<u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::zip::signature::{CENTRAL, END, LOCAL};
     use alloc::vec;
 
     fn zip_with(entries: u16, comment: &[u8]) -> Vec<u8> {
-        let mut z = b"PK\x03\x04".to_vec();
+        let mut z = LOCAL.to_vec();
         z.extend_from_slice(&[0; 26]);
         let cd_offset = z.len() as u32;
         let mut cd = Vec::new();
         for _ in 0..entries {
-            cd.extend_from_slice(b"PK\x01\x02");
+            cd.extend_from_slice(CENTRAL);
             cd.extend_from_slice(&[0; 42]);
         }
         z.extend_from_slice(&cd);
-        z.extend_from_slice(b"PK\x05\x06\0\0\0\0");
+        z.extend_from_slice(END);
+        z.extend_from_slice(&[0; 4]);
         z.extend_from_slice(&entries.to_le_bytes());
         z.extend_from_slice(&entries.to_le_bytes());
         z.extend_from_slice(&(cd.len() as u32).to_le_bytes());
@@ -166,7 +168,7 @@ mod tests {
     fn zip_end_record_by_the_readers_rule() {
         let complete = |z: &[u8]| ContentCheck::of(z).entries;
         assert_eq!(complete(&zip_with(2, b"")), Some(2));
-        assert_eq!(complete(&zip_with(1, b"hello PK\x05\x06")), Some(1));
+        assert_eq!(complete(&zip_with(1, &[&b"hello "[..], END].concat())), Some(1));
         // Up to 15 junk bytes after the end record (FORMATS.md §4.2), not 16.
         let mut junk = zip_with(2, b"");
         junk.extend_from_slice(&[0x0f; 15]);

@@ -16,7 +16,13 @@ use core::fmt;
 
 /// Suffixes that mark an encrypted file, compared without regard to case: the
 /// plaintext's name is the file's name without one (`db.sql.encrypted` → `db.sql`).
-pub const ENCRYPTED_SUFFIXES: [&str; 4] = [".encrypted", ".crypt", ".aes", ".enc"];
+pub const ENCRYPTED_SUFFIXES: [&str; 4] = [BACKUP_SUFFIX, ".crypt", AESCRYPT_SUFFIX, OPENSSL_SUFFIX];
+/// The suffix of the backup job's files (`….sql.encrypted`, `….zip.encrypted`).
+pub const BACKUP_SUFFIX: &str = ".encrypted";
+/// The suffix `encrypt` adds for AES Crypt (as the AES Crypt tools do).
+pub const AESCRYPT_SUFFIX: &str = ".aes";
+/// The suffix `encrypt` adds for OpenSSL.
+pub const OPENSSL_SUFFIX: &str = ".enc";
 
 /// The name to save a file's plaintext under: `file_name` (one path component)
 /// without its encryption suffix, in any case (`A.ZIP.AES` → `A.ZIP`). `None` when
@@ -139,7 +145,7 @@ pub fn parse(path: &str) -> Option<BackupName<'_>> {
     let file = components.next()?;
     let folder = components.next();
     let space = components.next().filter(|s| !s.is_empty());
-    let (stem, encrypted) = match file.strip_suffix(".encrypted") {
+    let (stem, encrypted) = match file.strip_suffix(BACKUP_SUFFIX) {
         Some(stem) => (stem, true),
         None => (file, false),
     };

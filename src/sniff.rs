@@ -14,10 +14,8 @@ pub const AESCRYPT: &[u8; 3] = b"AES";
 pub const OPENSSL_SALTED: &[u8; 8] = b"Salted__";
 /// `Salted__` as it starts in base64 armour (`U2FsdGVkX1` then salt-dependent text).
 pub const OPENSSL_BASE64: &[u8; 8] = b"U2FsdGVk";
-/// A ZIP archive's first local header.
-const ZIP_LOCAL: &[u8; 4] = b"PK\x03\x04";
-/// An empty ZIP archive is only its end record.
-const ZIP_EMPTY: &[u8; 4] = b"PK\x05\x06";
+// A ZIP starts with its first local header, or (empty) with its end record.
+use crate::zip::signature::{END as ZIP_EMPTY, LOCAL as ZIP_LOCAL};
 /// A plain-SQL `pg_dump` starts with this comment.
 const PG_DUMP: &[u8] = b"--\n-- PostgreSQL";
 /// A `pg_dump -Fc` custom-format archive.
@@ -227,7 +225,10 @@ mod tests {
         assert_eq!(sniff(b"U2FsdGVkX1+abcdefgh"), Kind::OpenSslArmoured);
         assert_eq!(sniff(b"\n\n  U2Fs dGVkX1+abc"), Kind::OpenSslArmoured);
         assert_eq!(sniff(b"U2F"), Kind::OpenSslArmoured);
-        assert_eq!(sniff(b"PK\x03\x04\x14\0\0\0\0\0\0\0\0\0\0\0"), Kind::Plain(Content::Zip));
+        assert_eq!(
+            sniff(&[&ZIP_LOCAL[..], &[0x14, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]].concat()),
+            Kind::Plain(Content::Zip)
+        );
         assert_eq!(sniff(b"--\n-- PostgreSQL database dump"), Kind::Plain(Content::PgDump));
         assert_eq!(sniff(b"hello, world, this is text\n"), Kind::Plain(Content::Text));
         assert_eq!(sniff(&[0x93, 0x01, 0xfe, 0x00, 0x42, 0x11, 0x99, 0x00]), Kind::Plain(Content::Unknown));

@@ -5,7 +5,7 @@ use alloc::vec::Vec;
 /// FORMATS.md §6.1: `Hello, World!\n` encrypted by `openssl enc -aes-256-cbc -pbkdf2`
 /// with password `password` and salt `0102030405060708`.
 pub fn openssl_hello() -> Vec<u8> {
-    let mut v = b"Salted__".to_vec();
+    let mut v = crate::sniff::OPENSSL_SALTED.to_vec();
     v.extend_from_slice(&[1, 2, 3, 4, 5, 6, 7, 8]);
     v.extend_from_slice(&[
         0xd4, 0x30, 0x84, 0x63, 0xb3, 0x13, 0x39, 0x53, 0xae, 0xc5, 0x33, 0xca, 0x70, 0x09, 0x2c, 0x9d,

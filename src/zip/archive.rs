@@ -6,7 +6,8 @@ use std::vec;
 use std::vec::Vec;
 
 use super::central_directory::{Entry, parse_central_directory};
-use super::end_record::{EndRecord, LOCAL_SIG, TAIL_LEN};
+use super::end_record::{EndRecord, TAIL_LEN};
+use super::signature::LOCAL as LOCAL_SIG;
 use super::{Error, Result};
 
 /// Largest central directory read into memory (about 4 million entries).

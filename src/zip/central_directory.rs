@@ -4,8 +4,8 @@ use std::string::{String, ToString};
 use std::vec::Vec;
 
 use super::dos_time::DosDateTime;
-use super::end_record::CENTRAL_SIG;
 use super::le::{u16_at, u32_at, u64_at};
+use super::signature::CENTRAL as CENTRAL_SIG;
 use super::{Error, Result, cp437};
 
 /// How an entry's data is stored.

@@ -7,16 +7,10 @@
 //! that `ls` and `verify` cannot disagree about whether a ZIP ends properly.
 
 use super::le::{u16_at, u32_at, u64_at};
+use super::signature::{
+    CENTRAL as CENTRAL_SIG, END as EOCD_SIG, END64 as EOCD64_SIG, LOCATOR64 as LOCATOR_SIG,
+};
 
-/// The end record's signature.
-pub(super) const EOCD_SIG: &[u8; 4] = b"PK\x05\x06";
-const EOCD64_SIG: &[u8; 4] = b"PK\x06\x06";
-const LOCATOR_SIG: &[u8; 4] = b"PK\x06\x07";
-/// A local header's signature: how every ZIP with entries starts.
-#[cfg(feature = "zip")]
-pub(super) const LOCAL_SIG: &[u8; 4] = b"PK\x03\x04";
-/// A central-directory record's signature.
-pub(super) const CENTRAL_SIG: &[u8; 4] = b"PK\x01\x02";
 /// The end record without its comment.
 pub const EOCD_LEN: usize = 22;
 const LOCATOR_LEN: usize = 20;

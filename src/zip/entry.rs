@@ -6,8 +6,8 @@ use std::vec;
 
 use super::archive::{Archive, read_at};
 use super::central_directory::Method;
-use super::end_record::LOCAL_SIG;
 use super::le::u16_at;
+use super::signature::LOCAL as LOCAL_SIG;
 use super::{Error, Result};
 
 /// Bounds on the work one entry may cause.

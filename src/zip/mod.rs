@@ -76,6 +76,7 @@ mod error;
 mod extract;
 mod le;
 pub mod safe_path;
+pub mod signature;
 #[cfg(feature = "zip")]
 mod verdict;
 #[cfg(feature = "zip")]

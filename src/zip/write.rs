@@ -16,6 +16,7 @@ use std::vec::Vec;
 
 use super::DosDateTime;
 use super::safe_path;
+use super::signature;
 
 const U32_MAX: u64 = 0xFFFF_FFFF;
 
@@ -92,7 +93,7 @@ impl<W: Write> ZipWriter<W> {
         zip64: bool,
     ) -> io::Result<()> {
         let mut h = Vec::with_capacity(30 + name.len() + 20);
-        h.extend_from_slice(b"PK\x03\x04");
+        h.extend_from_slice(signature::LOCAL);
         h.extend_from_slice(&(if zip64 { 45u16 } else { 20 }).to_le_bytes());
         h.extend_from_slice(&flags.to_le_bytes());
         h.extend_from_slice(&method.to_le_bytes());
@@ -153,7 +154,7 @@ impl<W: Write> ZipWriter<W> {
 
     fn descriptor(&mut self, crc: u32, compressed: u64, size: u64, zip64: bool) -> io::Result<()> {
         let mut d = Vec::with_capacity(24);
-        d.extend_from_slice(b"PK\x07\x08");
+        d.extend_from_slice(signature::DESCRIPTOR);
         d.extend_from_slice(&crc.to_le_bytes());
         if zip64 {
             d.extend_from_slice(&compressed.to_le_bytes());
@@ -265,7 +266,7 @@ impl<W: Write> ZipWriter<W> {
                 extra.extend_from_slice(&c.offset.to_le_bytes());
             }
             let version: u16 = if c.zip64_local || !extra.is_empty() { 45 } else { 20 };
-            rec.extend_from_slice(b"PK\x01\x02");
+            rec.extend_from_slice(signature::CENTRAL);
             rec.extend_from_slice(&((3u16 << 8) | version).to_le_bytes());
             rec.extend_from_slice(&version.to_le_bytes());
             rec.extend_from_slice(&c.flags.to_le_bytes());
@@ -297,7 +298,7 @@ impl<W: Write> ZipWriter<W> {
         let count = self.central.len() as u64;
         let mut end = Vec::with_capacity(98);
         if count >= 0xFFFF || cd_size >= U32_MAX || cd_start >= U32_MAX {
-            end.extend_from_slice(b"PK\x06\x06");
+            end.extend_from_slice(signature::END64);
             end.extend_from_slice(&44u64.to_le_bytes());
             end.extend_from_slice(&((3u16 << 8) | 45).to_le_bytes());
             end.extend_from_slice(&45u16.to_le_bytes());
@@ -307,12 +308,12 @@ impl<W: Write> ZipWriter<W> {
             end.extend_from_slice(&count.to_le_bytes());
             end.extend_from_slice(&cd_size.to_le_bytes());
             end.extend_from_slice(&cd_start.to_le_bytes());
-            end.extend_from_slice(b"PK\x06\x07");
+            end.extend_from_slice(signature::LOCATOR64);
             end.extend_from_slice(&0u32.to_le_bytes());
             end.extend_from_slice(&cd_end.to_le_bytes());
             end.extend_from_slice(&1u32.to_le_bytes());
         }
-        end.extend_from_slice(b"PK\x05\x06");
+        end.extend_from_slice(signature::END);
         end.extend_from_slice(&[0u8; 4]);
         let count16 = count.min(0xFFFF) as u16;
         end.extend_from_slice(&count16.to_le_bytes());
