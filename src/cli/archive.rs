@@ -6,60 +6,24 @@
 //! optional, ZIP64 where needed) straight into the encryptor; OUT appears only
 //! when complete.
 
-use std::path::PathBuf;
-
 use backupcrypt::io::{EncryptTo, EncryptingWriter};
 use backupcrypt::openssl::Armour;
 use backupcrypt::zip::{ArchiveOptions, Compression, archive_paths};
-use clap::Args as ClapArgs;
 
 use super::Global;
+pub use super::archive_args::Args;
 use super::checked::Teed;
-use super::encrypt::FormatArg;
 use super::exit::{self, Failure};
-use super::openssl::OpenSslArgs;
 use super::output::{Destination, Output};
-use super::password::{PasswordArgs, Prompt};
+use super::password::Prompt;
 use super::progress;
-
-/// Arguments of `archive`.
-#[derive(ClapArgs, Debug, Clone)]
-pub struct Args {
-    /// Files and folders to put in the archive.
-    #[arg(value_name = "PATH", required = true)]
-    pub paths: Vec<PathBuf>,
-    /// Where to write the encrypted archive; `-`: standard output.
-    #[arg(short = 'o', long = "output", value_name = "OUT", required = true)]
-    pub output: PathBuf,
-    /// Replace OUT if it exists.
-    #[arg(short = 'f', long)]
-    pub force: bool,
-    /// The encryption format.
-    #[arg(long, value_enum, default_value_t = FormatArg::Aescrypt)]
-    pub format: FormatArg,
-    /// Compress entries with Deflate (default: stored, as aiozipstream wrote).
-    #[arg(long)]
-    pub deflate: bool,
-    /// OpenSSL: base64 armour.
-    #[arg(short = 'a', long)]
-    pub base64: bool,
-    /// With an s3:// source: start a new part when the next object would take the
-    /// current one over this many bytes (suffixes K, M, G, T); the parts are named
-    /// OUT with `--part-N` before `.zip.encrypted`, and made only once all are written.
-    #[arg(long, value_name = "BYTES", value_parser = super::extract::parse_size)]
-    pub part_size: Option<u64>,
-    #[command(flatten)]
-    pub password: PasswordArgs,
-    #[command(flatten)]
-    pub openssl: OpenSslArgs,
-}
 
 /// Runs `archive`.
 ///
 /// # Errors
 /// Exit 2 for bad options, 1 for I/O errors (OUT is then not created).
 pub fn run(args: Args, global: &Global) -> exit::Result {
-    let to = super::encrypt::target(args.format, args.base64, &args.openssl)?;
+    let to = super::encrypt_to::target(args.format, args.base64, &args.openssl)?;
     let dest = Destination::from_arg(&args.output);
     if args.paths.iter().any(|p| super::s3::is_s3(p.as_os_str())) {
         return super::archive_s3::run(&args, to, &dest, global);

@@ -14,7 +14,7 @@ use backupcrypt::s3::{Listed, ObjectReader, S3Url, Sealed, Upload};
 use backupcrypt::zip::{Compression, DosDateTime, ZipWriter};
 
 use super::Global;
-use super::archive::Args;
+use super::archive_args::Args;
 use super::checked::Teed;
 use super::exit::{self, Exit, Failure};
 use super::output::Destination;

@@ -10,7 +10,7 @@ use std::thread::JoinHandle;
 use backupcrypt::io::EncryptTo;
 use backupcrypt::{DecryptOptions, Limits, Password};
 
-use super::verify::{Checked, Status, check_reader};
+use super::check::{Checked, Status, check_reader};
 
 /// A writer that passes everything to `inner` and a copy to the checks.
 pub struct Teed<W> {

@@ -15,7 +15,7 @@ use super::exit::{self, Exit, Failure};
 use super::input::Input;
 use super::open::{Prepared, check_encrypted, prepare};
 use super::openssl::OpenSslArgs;
-use super::output::{self, Destination, Output, Tracked};
+use super::output::{self, Destination, Output, Tracked, check_distinct};
 use super::password::{PasswordArgs, Prompt};
 use super::progress::{self, Counting, Progress};
 
@@ -61,29 +61,13 @@ fn destination(input: Option<&Path>, output: Option<&Path>) -> exit::Result<Dest
         None => Ok(Destination::Stdout),
         Some(path) => output::strip_encrypted_suffix(path).map(Destination::File).ok_or_else(|| {
             Failure::usage(format!(
-                "cannot choose an output name for {}: it does not end in .encrypted, .crypt, .aes or .enc; \
+                "cannot choose an output name for {}: it does not end in {}; \
                  name it with -o OUTPUT (or -o - for standard output)",
-                path.display()
+                path.display(),
+                output::suffix_list()
             ))
         }),
     }
-}
-
-/// Fails when input and output are the same file (the output would destroy it).
-pub fn check_distinct(input: Option<&Path>, dest: &Destination) -> exit::Result<()> {
-    if let (Some(input), Destination::File(out)) = (input, dest) {
-        let same = match (std::fs::canonicalize(input), std::fs::canonicalize(out)) {
-            (Ok(a), Ok(b)) => a == b,
-            _ => false,
-        };
-        if same {
-            return Err(Failure::usage(format!(
-                "{} is both the input and the output: name another output with -o",
-                input.display()
-            )));
-        }
-    }
-    Ok(())
 }
 
 /// File to file, OpenSSL binary: every core at once (see

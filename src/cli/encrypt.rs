@@ -14,29 +14,18 @@ use std::path::{Path, PathBuf};
 
 use backupcrypt::io::{EncryptTo, encrypt_stream};
 use backupcrypt::openssl::Armour;
-use backupcrypt::{Error, aescrypt};
-use clap::{Args, ValueEnum};
+use backupcrypt::{Error, aescrypt, names};
+use clap::Args;
 
 use super::Global;
 use super::checked::Teed;
-use super::decrypt::check_distinct;
+use super::encrypt_to::{FormatArg, target};
 use super::exit::{self, Exit, Failure};
 use super::input::Input;
 use super::openssl::OpenSslArgs;
-use super::output::{Destination, Output, Tracked};
+use super::output::{Destination, Output, Tracked, check_distinct};
 use super::password::{PasswordArgs, Prompt};
 use super::progress::{self, Counting, Progress};
-
-/// The format to write.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum FormatArg {
-    /// AES Crypt v2 (authenticated; what pyAesCrypt reads and writes).
-    Aescrypt,
-    /// AES Crypt v3 (authenticated; PBKDF2-SHA512, AES Crypt 4).
-    Aescrypt3,
-    /// OpenSSL `enc` (NOT authenticated; `openssl enc -d` reads it).
-    Openssl,
-}
 
 /// Arguments of `encrypt`.
 #[derive(Args, Debug, Clone)]
@@ -77,29 +66,6 @@ impl EncryptArgs {
     }
 }
 
-/// The format to write, from `--format`, `--base64` and the OpenSSL options
-/// (shared by `encrypt` and `archive`); options of another format are a usage error.
-pub fn target(format: FormatArg, base64: bool, o: &OpenSslArgs) -> exit::Result<EncryptTo> {
-    let openssl_only = o.cipher.is_some() || o.md.is_some() || o.legacy_kdf || o.nosalt || o.salt.is_some();
-    match format {
-        FormatArg::Openssl => {
-            let mut params = o.params()?;
-            params.armour = if base64 { Armour::Base64 { single_line: false } } else { Armour::Binary };
-            Ok(EncryptTo::OpenSsl(params))
-        }
-        _ if openssl_only || base64 => Err(Failure::usage(
-            "--cipher, --md, --legacy-kdf, --nosalt, --salt and --base64 are OpenSSL options: add --format openssl",
-        )),
-        FormatArg::Aescrypt if o.iter.is_some() => Err(Failure::usage(
-            "AES Crypt v2 has a fixed key derivation: --iter needs --format aescrypt3 or openssl",
-        )),
-        FormatArg::Aescrypt => Ok(EncryptTo::AesCrypt(aescrypt::Version::V2)),
-        FormatArg::Aescrypt3 => Ok(EncryptTo::AesCrypt(aescrypt::Version::V3 {
-            iterations: o.iter.unwrap_or(aescrypt::V3_DEFAULT_ITERATIONS),
-        })),
-    }
-}
-
 fn destination(input: Option<&Path>, output: Option<&Path>, format: FormatArg) -> Destination {
     if let Some(out) = output {
         return Destination::from_arg(out);
@@ -108,7 +74,11 @@ fn destination(input: Option<&Path>, output: Option<&Path>, format: FormatArg) -
         None => Destination::Stdout,
         Some(path) => {
             let mut name = path.as_os_str().to_owned();
-            name.push(if format == FormatArg::Openssl { ".enc" } else { ".aes" });
+            name.push(if format == FormatArg::Openssl {
+                names::OPENSSL_SUFFIX
+            } else {
+                names::AESCRYPT_SUFFIX
+            });
             Destination::File(name.into())
         }
     }

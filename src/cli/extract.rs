@@ -13,7 +13,7 @@ use clap::Args as ClapArgs;
 
 use super::Global;
 use super::exit::{self, Exit, Failure};
-use super::ls::{check_entries, from_zip, open};
+use super::open_zip::{check_entries, from_zip, open};
 use super::openssl::OpenSslArgs;
 use super::password::PasswordArgs;
 use super::progress;
@@ -40,7 +40,7 @@ pub struct Args {
     #[arg(long, value_name = "N", default_value_t = zip::Limits::default().max_ratio)]
     pub max_ratio: u64,
     /// Refuse to write more than this many bytes in all (suffixes K, M, G, T).
-    #[arg(long, value_name = "SIZE", default_value = "64G", value_parser = parse_size)]
+    #[arg(long, value_name = "SIZE", default_value = "64G", value_parser = super::size::parse_size)]
     pub max_total: u64,
     #[command(flatten)]
     pub password: PasswordArgs,
@@ -52,7 +52,7 @@ pub struct Args {
 ///
 /// # Errors
 /// Exit 6 when unsafe entries were refused, 4 when an entry is damaged, 1 when a
-/// named entry does not exist; see [`super::ls::open`] for the rest.
+/// named entry does not exist; see [`super::open_zip::open`] for the rest.
 pub fn run(args: Args, global: &Global) -> exit::Result {
     let name = exit::display(&args.file);
     let mut opened = open(&args.file, &args.password, &args.openssl, args.verify, global)?;
@@ -86,6 +86,9 @@ pub fn run(args: Args, global: &Global) -> exit::Result {
     for (entry, why) in &report.failed {
         eprintln!("backupcrypt: failed {}: {why}", escape(entry));
     }
+    for (entry, why) in &report.io_failed {
+        eprintln!("backupcrypt: could not write {}: {why}; nothing was left of it", escape(entry));
+    }
     for pattern in &report.unmatched {
         eprintln!("backupcrypt: no entry matches {}", escape(pattern));
     }
@@ -109,25 +112,10 @@ pub fn run(args: Args, global: &Global) -> exit::Result {
     if !report.refused.is_empty() {
         return Err(Failure::silent(Exit::Unsafe));
     }
-    if !report.unmatched.is_empty() {
+    if !report.unmatched.is_empty() || !report.io_failed.is_empty() {
         return Err(Failure::silent(Exit::Failure));
     }
     Ok(())
-}
-
-/// `64G`, `500M`, `1024`: a byte count with an optional binary suffix.
-pub fn parse_size(s: &str) -> Result<u64, String> {
-    let t = s.trim();
-    let shift = match t.chars().last().map(|c| c.to_ascii_uppercase()) {
-        Some('K') => 10,
-        Some('M') => 20,
-        Some('G') => 30,
-        Some('T') => 40,
-        _ => 0,
-    };
-    let digits = if shift == 0 { t } else { &t[..t.len() - 1] };
-    let n: u64 = digits.parse().map_err(|e| format!("{s:?} is not a size: {e}"))?;
-    n.checked_mul(1 << shift).ok_or_else(|| format!("{s:?} is too large"))
 }
 
 /// Entry names can hold control characters: never print them raw.

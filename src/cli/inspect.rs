@@ -12,6 +12,7 @@ use super::Global;
 use super::exit::{self, Exit, Failure};
 use super::input::Input;
 use super::json::Json;
+use super::output;
 
 /// Arguments of `inspect`.
 #[derive(Args, Debug, Clone)]
@@ -189,8 +190,7 @@ pub fn json(path: &Path, info: &Info) -> Json {
 pub fn run(args: InspectArgs, _global: &Global) -> exit::Result {
     let mut results = Vec::new();
     let mut first_failure: Option<Exit> = None;
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
+    let mut out = Vec::new();
     for path in &args.files {
         match inspect_file(path) {
             Ok(info) if args.json => results.push(json(path, &info)),
@@ -216,7 +216,7 @@ pub fn run(args: InspectArgs, _global: &Global) -> exit::Result {
     if args.json {
         let _ = writeln!(out, "{}", Json::Array(results));
     }
-    let _ = out.flush();
+    output::print(&out, "the description was cut short")?;
     // Each failure was already reported beside its file.
     first_failure.map_or(Ok(()), |exit| Err(Failure::silent(exit)))
 }

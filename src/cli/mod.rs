@@ -6,10 +6,13 @@
 //! result into an exit code (see [`exit`]).
 
 pub mod archive;
+pub mod archive_args;
 pub mod archive_s3;
+pub mod check;
 pub mod checked;
 pub mod decrypt;
 pub mod encrypt;
+pub mod encrypt_to;
 pub mod exit;
 pub mod extract;
 pub mod input;
@@ -17,12 +20,14 @@ pub mod inspect;
 pub mod json;
 pub mod ls;
 pub mod open;
+pub mod open_zip;
 pub mod openssl;
 pub mod output;
 pub mod password;
 pub mod produce;
 pub mod progress;
 pub mod s3;
+pub mod size;
 pub mod verify;
 
 use std::io::Write;

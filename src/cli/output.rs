@@ -113,6 +113,46 @@ pub fn strip_encrypted_suffix(input: &Path) -> Option<PathBuf> {
     backupcrypt::names::plaintext_name(name).map(|stem| input.with_file_name(stem))
 }
 
+/// The encryption suffixes ([`backupcrypt::names::ENCRYPTED_SUFFIXES`]) for a
+/// message: `.encrypted, .crypt, .aes or .enc`.
+pub fn suffix_list() -> String {
+    let all = backupcrypt::names::ENCRYPTED_SUFFIXES;
+    let (last, rest) = all.split_last().expect("the list is not empty");
+    format!("{} or {last}", rest.join(", "))
+}
+
+/// Writes a command's report to standard output. A reader that stopped early
+/// (`| head`) is not an error; anything else (a full disk) is exit 1 with
+/// `cut` in the message, never a truncated report and exit 0.
+///
+/// # Errors
+/// Exit 1 when standard output cannot take the report.
+pub fn print(report: &[u8], cut: &str) -> exit::Result<()> {
+    let mut out = io::stdout().lock();
+    match out.write_all(report).and_then(|()| out.flush()) {
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(exit::from_io(&e, cut).about_name("standard output")),
+        Ok(()) => Ok(()),
+    }
+}
+
+/// Fails when input and output are the same file (the output would destroy it).
+pub fn check_distinct(input: Option<&Path>, dest: &Destination) -> exit::Result<()> {
+    if let (Some(input), Destination::File(out)) = (input, dest) {
+        let same = match (std::fs::canonicalize(input), std::fs::canonicalize(out)) {
+            (Ok(a), Ok(b)) => a == b,
+            _ => false,
+        };
+        if same {
+            return Err(Failure::usage(format!(
+                "{} is both the input and the output: name another output with -o",
+                input.display()
+            )));
+        }
+    }
+    Ok(())
+}
+
 impl Output {
     /// Starts the output. With `force` an existing file is replaced (atomically, on
     /// commit); without it, an existing file is an error before any work is done.

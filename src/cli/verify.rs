@@ -6,33 +6,34 @@
 //! Backup names (FORMATS.md §5) give each file its kind and time: the report is
 //! sorted by time, `--part-N` files are grouped into runs
 //! ([`backupcrypt::names::runs`]), and the newest intact backup of each kind is
-//! named. This module only runs the checks and writes the report.
+//! named. The checks and the verdict are [`super::check`]; this module finds the
+//! files, runs them and writes the report.
 
 use std::collections::BTreeMap;
-use std::io::{ErrorKind, Read, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use backupcrypt::content::{ContentCheck, Found};
-use backupcrypt::io::DecryptingReader;
+use backupcrypt::content::Found;
 use backupcrypt::names::runs::{Run, RunKey, newest_intact, runs};
 use backupcrypt::names::{self, Kind, Timestamp};
-use backupcrypt::openssl::{self as core_openssl, Content};
-use backupcrypt::{Error, Format, Integrity, Limits, Password, aescrypt};
+use backupcrypt::{Format, Integrity, Limits, Password, aescrypt};
 use clap::Args;
 
 use super::Global;
+use super::check::{Status, check_reader};
 use super::exit::{self, Exit, Failure};
 use super::input::Input;
 use super::json::Json;
 use super::open::prepare;
-use super::openssl::{OpenSslArgs, content_name};
+use super::openssl::OpenSslArgs;
+use super::output;
 use super::password::{PasswordArgs, Prompt};
 use super::progress::{Counting, Progress};
 
 /// Arguments of `verify`.
 #[derive(Args, Debug, Clone)]
 pub struct VerifyArgs {
-    /// Encrypted files, or folders searched (recursively) for *.encrypted, *.aes and *.enc files.
+    /// Encrypted files, or folders searched (recursively) for *.encrypted, *.crypt, *.aes and *.enc files.
     #[arg(value_name = "FILE|DIR", required = true)]
     pub paths: Vec<PathBuf>,
     /// One JSON document on stdout, for scripts.
@@ -55,65 +56,6 @@ pub struct VerifyArgs {
     pub password: PasswordArgs,
     #[command(flatten)]
     pub openssl: OpenSslArgs,
-}
-
-/// The verdict on one file.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Status {
-    /// Every available check passed.
-    Ok,
-    /// The password (or the OpenSSL options) does not open it.
-    WrongPassword,
-    /// Corrupt, truncated, or its content is incomplete.
-    Damaged,
-    /// Decrypts, but nothing can tell whether the result is right (OpenSSL
-    /// without recognisable content).
-    Unverifiable,
-    /// Not an encrypted file, or an unsupported version or feature.
-    Unsupported,
-    /// It could not be read.
-    Error,
-}
-
-impl Status {
-    /// The word in the report and the JSON.
-    pub fn name(self) -> &'static str {
-        match self {
-            Status::Ok => "ok",
-            Status::WrongPassword => "wrong password",
-            Status::Damaged => "damaged",
-            Status::Unverifiable => "unverifiable",
-            Status::Unsupported => "unsupported",
-            Status::Error => "error",
-        }
-    }
-
-    fn json_name(self) -> &'static str {
-        match self {
-            Status::WrongPassword => "wrong_password",
-            other => other.name(),
-        }
-    }
-
-    fn from_exit(e: Exit) -> Status {
-        match e {
-            Exit::Ok => Status::Ok,
-            Exit::WrongPassword => Status::WrongPassword,
-            Exit::Damaged => Status::Damaged,
-            Exit::Unsupported | Exit::Usage => Status::Unsupported,
-            Exit::Failure | Exit::Unsafe => Status::Error,
-        }
-    }
-
-    fn exit(self) -> Exit {
-        match self {
-            Status::Ok => Exit::Ok,
-            Status::WrongPassword => Exit::WrongPassword,
-            Status::Damaged => Exit::Damaged,
-            Status::Unverifiable | Status::Unsupported => Exit::Unsupported,
-            Status::Error => Exit::Failure,
-        }
-    }
 }
 
 /// What was learned about one file.
@@ -146,96 +88,6 @@ pub struct Named {
     pub time: Timestamp,
     /// `--part-N`.
     pub part: Option<u32>,
-}
-
-/// Decides what a successful decryption means, given the content.
-fn judge(integrity: Integrity, content: Found) -> (Status, String) {
-    let what = match content.kind {
-        Content::Zip | Content::PgDump => content.describe(),
-        kind => format!("content: {}", content_name(kind)),
-    };
-    let checked = match integrity {
-        Integrity::Authenticated => "HMAC verified",
-        Integrity::PaddingChecked => "padding valid",
-        Integrity::Unchecked => "no check in the format (CTR)",
-    };
-    let status = match (integrity, content.kind, content.complete) {
-        (_, _, Some(false)) => Status::Damaged,
-        (Integrity::Authenticated, _, _) => Status::Ok,
-        (_, _, Some(true)) => Status::Ok,
-        (_, Content::Unknown, _) => {
-            return (
-                Status::WrongPassword,
-                format!("{checked} but the content is random: wrong password or wrong OpenSSL options"),
-            );
-        }
-        _ => Status::Unverifiable,
-    };
-    let detail = if status == Status::Unverifiable {
-        format!(
-            "{checked}; content is {what}, which cannot be checked: the OpenSSL format has no integrity check"
-        )
-    } else {
-        format!("{checked}; {what}")
-    };
-    (status, detail)
-}
-
-/// What checking one stream found.
-pub struct Checked {
-    /// The verdict.
-    pub status: Status,
-    /// The sentence after it.
-    pub detail: String,
-    /// What the format checked, when decryption got to the end.
-    pub integrity: Option<Integrity>,
-    /// What the content looked like, when decryption got to the end.
-    pub content: Option<Found>,
-}
-
-/// Decrypts `reader` to nowhere and judges it: the checks of `verify` on any stream
-/// (a file, an S3 object, or the encrypted bytes on their way up to S3).
-pub fn check_reader<R: Read>(
-    reader: R,
-    password: &Password,
-    options: backupcrypt::DecryptOptions,
-    openssl: Option<core_openssl::Params>,
-) -> Checked {
-    let mut sink = ContentCheck::new();
-    let mut version = None;
-    let result = {
-        let mut reader = DecryptingReader::new(reader, password.clone(), options);
-        let mut buf = zeroize::Zeroizing::new(vec![0u8; backupcrypt::io::CHUNK]);
-        loop {
-            match reader.read(&mut buf) {
-                Ok(0) => break reader.integrity().ok_or(Error::Truncated),
-                Ok(n) => {
-                    version = version.or(reader.aescrypt_header().map(|h| h.version));
-                    sink.feed(&buf[..n]);
-                }
-                Err(e) if e.kind() == ErrorKind::Interrupted => {}
-                Err(e) => break Err(Error::from(e)),
-            }
-        }
-    };
-    match result {
-        Err(e) => Checked {
-            status: Status::from_exit(exit::exit_for(&e)),
-            detail: e.to_string(),
-            integrity: None,
-            content: None,
-        },
-        Ok(integrity) => {
-            let content = sink.finish();
-            let (status, detail) = judge(integrity, content);
-            let detail = match (openssl, version) {
-                (Some(p), _) => format!("OpenSSL `{}`, {detail}", p.openssl_flags()),
-                (None, Some(v)) => format!("AES Crypt v{v}, {detail}"),
-                (None, None) => format!("AES Crypt, {detail}"),
-            };
-            Checked { status, detail, integrity: Some(integrity), content: Some(content) }
-        }
-    }
 }
 
 /// Verifies one file.
@@ -442,17 +294,7 @@ fn report_json(r: &Report) -> Json {
                 Integrity::Unchecked => "none",
             }),
         )
-        .with(
-            "content",
-            r.content.map(|c| match c.kind {
-                Content::Zip => "zip",
-                Content::PgDump => "pg_dump",
-                Content::PgDumpCustom => "pg_dump_custom",
-                Content::Gzip => "gzip",
-                Content::Text => "text",
-                Content::Unknown => "unknown",
-            }),
-        );
+        .with("content", r.content.map(|c| c.kind.id()));
     match &r.name {
         Some(n) => {
             j.set("space", n.space.clone());
@@ -479,9 +321,10 @@ fn report_json(r: &Report) -> Json {
 pub fn run(args: VerifyArgs, global: &Global) -> exit::Result {
     let files = collect(&args.paths, args.all_versions)?;
     if files.is_empty() {
-        return Err(Failure::usage(
-            "no encrypted files (*.encrypted, *.aes, *.enc) found in the folders given",
-        ));
+        return Err(Failure::usage(format!(
+            "no encrypted files (ending in {}) found in the folders given",
+            output::suffix_list()
+        )));
     }
     let password = args.password.read(Prompt::Once)?;
     let limits = Limits { max_iterations: args.max_iterations };
@@ -499,8 +342,8 @@ pub fn run(args: VerifyArgs, global: &Global) -> exit::Result {
         key(a).cmp(&key(b))
     });
     let groups = runs(&reports, run_key);
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
+    // The whole report first: a full disk must fail the command, not cut the JSON.
+    let mut out = Vec::new();
     let passed = reports.iter().filter(|r| r.status == Status::Ok).count();
     if args.json {
         let newest: Vec<Json> = groups
@@ -561,7 +404,7 @@ pub fn run(args: VerifyArgs, global: &Global) -> exit::Result {
         let parts: Vec<String> = counts.iter().map(|(s, n)| format!("{n} {}", s.name())).collect();
         let _ = writeln!(out, "\n{} checked: {}", reports.len(), parts.join(", "));
     }
-    let _ = out.flush();
+    output::print(&out, "the report was cut short")?;
     let worst =
         [Status::Damaged, Status::WrongPassword, Status::Unsupported, Status::Unverifiable, Status::Error]
             .into_iter()
@@ -569,24 +412,5 @@ pub fn run(args: VerifyArgs, global: &Global) -> exit::Result {
     match worst {
         None => Ok(()),
         Some(s) => Err(Failure::silent(s.exit())),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn openssl_content_decides_what_padding_cannot() {
-        let complete = Found { kind: Content::PgDump, complete: Some(true), entries: None };
-        let cut = Found { kind: Content::PgDump, complete: Some(false), entries: None };
-        let random = Found { kind: Content::Unknown, complete: None, entries: None };
-        let text = Found { kind: Content::Text, complete: None, entries: None };
-        assert_eq!(judge(Integrity::PaddingChecked, complete).0, Status::Ok);
-        assert_eq!(judge(Integrity::PaddingChecked, cut).0, Status::Damaged);
-        assert_eq!(judge(Integrity::PaddingChecked, random).0, Status::WrongPassword);
-        assert_eq!(judge(Integrity::PaddingChecked, text).0, Status::Unverifiable);
-        assert_eq!(judge(Integrity::Authenticated, random).0, Status::Ok);
-        assert_eq!(judge(Integrity::Unchecked, complete).0, Status::Ok);
     }
 }
