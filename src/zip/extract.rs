@@ -56,6 +56,9 @@ pub struct ExtractReport {
     /// Entries that could not be extracted because they are damaged or use
     /// something unsupported (nothing was left at their destination).
     pub failed: Vec<(String, String)>,
+    /// Entries that could not be written or read (a full disk, a read error),
+    /// with the error; nothing was left at their destination either.
+    pub io_failed: Vec<(String, String)>,
     /// Patterns in `select` that matched no entry.
     pub unmatched: Vec<String>,
 }
@@ -63,7 +66,10 @@ pub struct ExtractReport {
 impl ExtractReport {
     /// True if every selected entry was extracted.
     pub fn is_complete(&self) -> bool {
-        self.refused.is_empty() && self.failed.is_empty() && self.unmatched.is_empty()
+        self.refused.is_empty()
+            && self.failed.is_empty()
+            && self.io_failed.is_empty()
+            && self.unmatched.is_empty()
     }
 }
 
@@ -186,7 +192,7 @@ pub fn extract<R: Read + Seek>(
         ) {
             Ok(f) => f,
             Err(err) => {
-                report.failed.push((e.name.clone(), err.to_string()));
+                report.io_failed.push((e.name.clone(), err.to_string()));
                 continue;
             }
         };
@@ -197,10 +203,11 @@ pub fn extract<R: Read + Seek>(
                     report.bytes += n;
                     report.extracted.push(e.name.clone());
                 }
-                Err(err) => report.failed.push((e.name.clone(), err.to_string())),
+                Err(err) => report.io_failed.push((e.name.clone(), err.to_string())),
             },
             // The decryption layer failing is not this entry's fault: stop.
             Err(err @ Error::Decrypt(_)) => return Err(err),
+            Err(Error::Io(err)) => report.io_failed.push((e.name.clone(), err.to_string())),
             Err(err) => report.failed.push((e.name.clone(), err.to_string())),
         }
     }
