@@ -1,5 +1,7 @@
 //! Every exit code of `decrypt`, and after every failure kind: nothing at the
 //! destination or beside it (no hidden temporary file either).
+// Helpers outside #[test] functions unwrap too: a panic there is the calling test failing.
+#![allow(clippy::unwrap_used)]
 
 mod cli_support;
 use cli_support::*;

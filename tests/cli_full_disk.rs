@@ -2,6 +2,8 @@
 //! partial left behind. Tested on a real full filesystem, a 1 MiB tmpfs mounted
 //! for each test (the test machines and CI run as root; a failed mount fails the
 //! test, it is not skipped).
+// Helpers outside #[test] functions unwrap too: a panic there is the calling test failing.
+#![allow(clippy::unwrap_used)]
 
 mod cli_support;
 

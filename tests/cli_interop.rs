@@ -93,7 +93,7 @@ fn every_preset_is_detected_from_openssl_files() {
     ] {
         // Large enough that only the first and last blocks are probed.
         let mut big = plain.clone();
-        big.extend(std::iter::repeat_n(b'x', 200_000));
+        big.extend(core::iter::repeat_n(b'x', 200_000));
         for (label, content) in [("small", &plain), ("large", &big)] {
             let enc = encrypt_openssl(d.path(), "db.sql.encrypted", content, flags, PASSWORD);
             let r = run(bc_pw(d.path()).args(["decrypt", "db.sql.encrypted", "-o", "-"])).expect(0);

@@ -174,7 +174,7 @@ fn the_prompt_asks_twice_to_encrypt_and_once_to_decrypt() {
             .expect("script (util-linux) must be installed");
         let mut stdin = child.stdin.take().unwrap();
         for line in lines {
-            std::thread::sleep(std::time::Duration::from_millis(300));
+            std::thread::sleep(core::time::Duration::from_millis(300));
             stdin.write_all(format!("{line}\n").as_bytes()).unwrap();
         }
         let out = child.wait_with_output().unwrap();

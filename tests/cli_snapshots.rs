@@ -3,6 +3,8 @@
 //!
 //! After an intended change, regenerate them with
 //! `BACKUPCRYPT_UPDATE_SNAPSHOTS=1 cargo test --test cli_snapshots` and review the diff.
+// Helpers outside #[test] functions unwrap too: a panic there is the calling test failing.
+#![allow(clippy::unwrap_used)]
 
 mod cli_support;
 use cli_support::*;

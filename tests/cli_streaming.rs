@@ -5,9 +5,10 @@ mod cli_support;
 use cli_support::*;
 
 #[cfg(target_os = "linux")]
-use std::process::Stdio;
+use core::time::Duration;
 #[cfg(target_os = "linux")]
-use std::time::{Duration, Instant};
+use std::process::Stdio;
+use std::time::Instant;
 
 #[test]
 fn encrypt_and_decrypt_through_pipes() {

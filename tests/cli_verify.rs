@@ -1,6 +1,8 @@
 //! `verify` over a folder of backups named as the real jobs named them, mixing
 //! good, damaged and wrong-password files: the right verdict per file and the
 //! right newest intact backup of each kind.
+// Helpers outside #[test] functions unwrap too: a panic there is the calling test failing.
+#![allow(clippy::unwrap_used)]
 
 mod cli_support;
 use cli_support::*;

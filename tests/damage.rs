@@ -8,6 +8,8 @@
 //! The files come from the real tools where the project has them (`openssl enc`,
 //! pyAesCrypt 6.0.0, the AES Crypt 4.0.5 CLI vector of FORMATS.md §6.4), and from
 //! the test-only writer in tests/legacy for v0 and v1.
+// Helpers outside #[test] functions unwrap too: a panic there is the calling test failing.
+#![allow(clippy::unwrap_used)]
 
 mod legacy;
 
@@ -262,7 +264,7 @@ fn pyaescrypt_v2(password: &str, plain: &[u8]) -> Vec<u8> {
 struct Layout {
     version: u8,
     /// Extension bytes that are names/values (not length fields or the end mark).
-    ext_bodies: Vec<std::ops::Range<usize>>,
+    ext_bodies: Vec<core::ops::Range<usize>>,
     ext_end: usize,
     header: usize,
     len: usize,

@@ -1,11 +1,14 @@
 //! Every error variant, produced on purpose and asserted by variant: wrong passwords,
 //! flipped bits, truncation, bad magic, unknown versions, hostile headers, bad base64,
 //! bad padding under a valid HMAC, and the I/O layer keeping the variants intact.
+// Helpers outside #[test] functions unwrap too: a panic there is the calling test failing.
+#![allow(clippy::unwrap_used)]
 
 mod common;
 
+use core::time::Duration;
 use std::io::{self, Read};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use backupcrypt::aescrypt::{self, MAX_KEPT_EXTENSIONS, MAX_KEPT_VALUE};
 use backupcrypt::io::{Overwrite, decrypt_file, decrypt_stream};

@@ -4,6 +4,8 @@
 //! salt mode and length (around the 128 KiB unit of work); AES Crypt's HMAC must
 //! still be checked; base64 files and files that fail the checks before
 //! decrypting are left to the stream without anything written.
+// Helpers outside #[test] functions unwrap too: a panic there is the calling test failing.
+#![allow(clippy::unwrap_used)]
 
 mod common;
 
@@ -180,7 +182,7 @@ fn damaged_aescrypt_files_give_the_streams_result() {
                 (Ok(None), _) => assert!(out.is_empty()),
                 (Ok(Some(i)), Ok((j, expected))) => assert_eq!((i, out), (j, expected)),
                 (Err(p), Err(s)) => {
-                    assert_eq!(std::mem::discriminant(&p), std::mem::discriminant(&s), "{p:?} vs {s:?}")
+                    assert_eq!(core::mem::discriminant(&p), core::mem::discriminant(&s), "{p:?} vs {s:?}")
                 }
                 (p, s) => {
                     panic!("{version:?} len {}: parallel {p:?}, stream {:?}", case.len(), s.map(|s| s.0))

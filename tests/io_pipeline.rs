@@ -2,12 +2,14 @@
 //! which run CBC and the AES Crypt HMAC on threads of their own: results must
 //! equal the one-thread core, `flush` must really write, and a failing output must
 //! end the threads with an error instead of hanging.
+// Helpers outside #[test] functions unwrap too: a panic there is the calling test failing.
+#![allow(clippy::unwrap_used)]
 
-use std::cell::RefCell;
+use core::cell::RefCell;
+use core::time::Duration;
 use std::io::Write;
 use std::rc::Rc;
 use std::sync::mpsc;
-use std::time::Duration;
 
 use backupcrypt::io::{EncryptTo, EncryptingWriter, decrypt_stream, encrypt_stream};
 use backupcrypt::{DecryptOptions, Decryptor, Error, Integrity, Password, aescrypt, openssl};

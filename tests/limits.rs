@@ -4,9 +4,11 @@
 
 mod legacy;
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
-use std::time::{Duration, Instant};
+use core::alloc::{GlobalAlloc, Layout};
+use core::cell::Cell;
+use core::time::Duration;
+use std::alloc::System;
+use std::time::Instant;
 
 use backupcrypt::aescrypt::{HeaderParser, MAX_KEPT_EXTENSIONS, MAX_KEPT_VALUE, V3_MAX_ITERATIONS};
 use backupcrypt::inspect::{Kdf, PlaintextSize, inspect};
@@ -87,7 +89,7 @@ fn with_extensions(count: usize, len: u16, plain: &[u8]) -> impl Iterator<Item =
     }
     let mut ext = (len).to_be_bytes().to_vec();
     ext.extend_from_slice(&body);
-    std::iter::once(head).chain(std::iter::repeat_n(ext, count)).chain(std::iter::once(rest))
+    core::iter::once(head).chain(core::iter::repeat_n(ext, count)).chain(core::iter::once(rest))
 }
 
 #[test]
@@ -148,7 +150,7 @@ fn v3_iteration_count_above_the_limit_fails_at_once_without_kdf_work() {
     for n in [u32::MAX, 1 << 31, V3_MAX_ITERATIONS + 1] {
         let t = Instant::now();
         let (r, produced) =
-            decrypt_stream(std::iter::once(v3_with_iterations(n)), "password", Limits::default());
+            decrypt_stream(core::iter::once(v3_with_iterations(n)), "password", Limits::default());
         // 2^32-1 rounds of PBKDF2-HMAC-SHA512 would take hours; refusing takes nothing.
         assert!(t.elapsed() < Duration::from_millis(200), "{n}: {:?}", t.elapsed());
         assert_eq!(produced, 0);
@@ -162,15 +164,18 @@ fn v3_iteration_count_above_the_limit_fails_at_once_without_kdf_work() {
         }
     }
     // A lower limit applies as well (the browser page may want one)...
-    let (r, _) =
-        decrypt_stream(std::iter::once(v3_with_iterations(1000)), "password", Limits { max_iterations: 999 });
+    let (r, _) = decrypt_stream(
+        core::iter::once(v3_with_iterations(1000)),
+        "password",
+        Limits { max_iterations: 999 },
+    );
     assert!(matches!(r, Err(Error::ExcessiveWork { required: 1000, limit: 999 })), "{r:?}");
     // ...and a raised one lets the KDF run (here: only to find the count was tampered).
     let (r, _) =
-        decrypt_stream(std::iter::once(v3_with_iterations(2)), "password", Limits { max_iterations: 2 });
+        decrypt_stream(core::iter::once(v3_with_iterations(2)), "password", Limits { max_iterations: 2 });
     assert!(matches!(r, Err(Error::WrongPassword(_))), "{r:?}");
     // Zero iterations is not a limit question: the header is corrupt.
-    let (r, _) = decrypt_stream(std::iter::once(v3_with_iterations(0)), "password", Limits::default());
+    let (r, _) = decrypt_stream(core::iter::once(v3_with_iterations(0)), "password", Limits::default());
     assert!(matches!(r, Err(Error::Corrupt(_))), "{r:?}");
 }
 
@@ -228,7 +233,7 @@ fn decrypting_a_large_stream_holds_constant_memory() {
 fn garbage_is_refused_from_its_first_bytes() {
     // Neither format buffers unknown input: an endless stream of junk stops at once.
     let (r, heap) = peak_heap(|| {
-        let junk = std::iter::repeat_n(vec![0x17u8; 1 << 16], 1 << 14); // 1 GiB, lazily
+        let junk = core::iter::repeat_n(vec![0x17u8; 1 << 16], 1 << 14); // 1 GiB, lazily
         decrypt_stream(junk, "password", Limits::default())
     });
     assert!(matches!(r.0, Err(Error::NotEncrypted)), "{:?}", r.0);
@@ -240,8 +245,9 @@ fn garbage_is_refused_from_its_first_bytes() {
 
 #[cfg(feature = "zip")]
 mod zip_limits {
+    use core::time::Duration;
     use std::io::{Cursor, Seek, SeekFrom, Write};
-    use std::time::{Duration, Instant};
+    use std::time::Instant;
 
     use backupcrypt::zip::{Archive, Error as ZipError, ExtractOptions, Limits as ZipLimits, Refusal};
 

@@ -7,7 +7,8 @@
 //! into a bounded channel; `DecryptingReader` reads the other end, and every
 //! plaintext byte is compared with the generator. Print the numbers with
 //! `cargo test --release --test memory -- --nocapture`.
-
+// Helpers outside #[test] functions unwrap too: a panic there is the calling test failing.
+#![allow(clippy::unwrap_used)]
 // Peak memory is read from /proc/self/status (VmHWM): Linux only.
 #![cfg(target_os = "linux")]
 

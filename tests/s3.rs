@@ -5,14 +5,16 @@
 //!
 //! Linux only: the server (tests/s3/seaweedfs.sh: SeaweedFS from PyPI, bash, setsid) is set up by
 //! tests/all.sh; the native macOS/Windows jobs of ci.yml run the other tests.
+// Helpers outside #[test] functions unwrap too: a panic there is the calling test failing.
+#![allow(clippy::unwrap_used)]
 #![cfg(target_os = "linux")]
 
 mod cli_support;
 
+use core::time::Duration;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::Duration;
 
 use cli_support::{PASSWORD, data, run, tempdir};
 

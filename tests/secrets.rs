@@ -24,7 +24,7 @@ fn assert_no_secret(text: &str, what: &str) {
 fn assert_error_clean(e: &Error, what: &str) {
     assert_no_secret(&e.to_string(), what);
     assert_no_secret(&format!("{e:?}"), what);
-    let mut source = std::error::Error::source(e);
+    let mut source = core::error::Error::source(e);
     while let Some(s) = source {
         assert_no_secret(&s.to_string(), what);
         assert_no_secret(&format!("{s:?}"), what);

@@ -5,10 +5,13 @@
 //!
 //! One test per binary on purpose: other tests free their own copies of
 //! passwords, and the allocator is process-wide.
+// Helpers outside #[test] functions unwrap too: a panic there is the calling test failing.
+#![allow(clippy::unwrap_used)]
 
-use std::alloc::{GlobalAlloc, Layout, System};
+use core::alloc::{GlobalAlloc, Layout};
+use core::sync::atomic::{AtomicBool, Ordering};
+use std::alloc::System;
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicBool, Ordering};
 
 use backupcrypt::Password;
 use backupcrypt::openssl::{KeyMaterial, Params};
@@ -29,7 +32,7 @@ unsafe impl GlobalAlloc for Watching {
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
         if ARMED.load(Ordering::SeqCst) {
             // The block is still ours until `System.dealloc`: read it.
-            let block = unsafe { std::slice::from_raw_parts(ptr, layout.size()) };
+            let block = unsafe { core::slice::from_raw_parts(ptr, layout.size()) };
             if let Ok(needle) = NEEDLE.try_lock() {
                 let needle = &needle.0[..needle.1];
                 if !needle.is_empty() && block.windows(needle.len()).any(|w| w == needle) {
@@ -67,7 +70,7 @@ fn passwords_and_derived_keys_are_wiped_before_they_are_freed() {
     let plain = SECRET.to_vec();
     assert!(freed_unwiped(SECRET, || drop(plain)), "the watching allocator does not see freed blocks");
 
-    let password = Password::from(std::str::from_utf8(SECRET).unwrap());
+    let password = Password::from(core::str::from_utf8(SECRET).unwrap());
     assert!(!freed_unwiped(SECRET, || drop(password)), "a dropped Password left its bytes in freed memory");
 
     // The key and IV derived from it (copied out first, onto the stack).

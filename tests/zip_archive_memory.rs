@@ -6,7 +6,8 @@
 //! without disk I/O) plus some random ones. The big archive streams to standard
 //! output (counted, then dropped) so that the test does not write 2 GiB to disk;
 //! the small one is written to a file and checked by `ls` and `extract`.
-
+// Helpers outside #[test] functions unwrap too: a panic there is the calling test failing.
+#![allow(clippy::unwrap_used)]
 // ru_maxrss is KiB on Linux (bytes on macOS; no getrusage on Windows).
 #![cfg(target_os = "linux")]
 
@@ -25,7 +26,7 @@ fn children_peak_rss() -> u64 {
     // SAFETY: rusage is plain integers, so all-zero is a valid value, and
     // getrusage only writes into the struct it is given.
     let usage = unsafe {
-        let mut usage: libc::rusage = std::mem::zeroed();
+        let mut usage: libc::rusage = core::mem::zeroed();
         assert_eq!(libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage), 0);
         usage
     };

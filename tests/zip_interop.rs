@@ -2,6 +2,8 @@
 //! 0.4), encrypted with pyAesCrypt 6.0.0 and openssl: listed and extracted
 //! byte-exact. And `archive` output checked by Python zipfile, Info-ZIP `unzip -t`,
 //! pyAesCrypt 6.0.0 and openssl.
+// Helpers outside #[test] functions unwrap too: a panic there is the calling test failing.
+#![allow(clippy::unwrap_used)]
 
 mod zip_support;
 

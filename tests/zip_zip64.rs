@@ -2,6 +2,8 @@
 //! file (zero runs are holes), written by our streaming writer and read back by
 //! us, Info-ZIP and Python; and archives of more than 65,535 entries from our
 //! writer and from Python's zipfile.
+// Helpers outside #[test] functions unwrap too: a panic there is the calling test failing.
+#![allow(clippy::unwrap_used)]
 
 mod zip_support;
 

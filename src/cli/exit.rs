@@ -56,7 +56,7 @@ pub struct Failure {
 }
 
 /// What every subcommand returns.
-pub type Result<T = ()> = std::result::Result<T, Failure>;
+pub type Result<T = ()> = core::result::Result<T, Failure>;
 
 impl Failure {
     /// A failure with this code and message.

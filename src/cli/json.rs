@@ -1,6 +1,6 @@
 //! Just enough JSON for `--json` output (no dependency needed for writing it).
 
-use std::fmt::{self, Write};
+use core::fmt::{self, Write};
 
 /// A JSON value.
 #[derive(Clone, Debug, PartialEq)]

@@ -3,8 +3,9 @@
 //! Shown only when stderr is a terminal and `--quiet` was not given, so scripts
 //! and logs never see it. Redrawn at most ten times a second.
 
+use core::time::Duration;
 use std::io::{self, IsTerminal, Read, Write};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 /// A progress line (a no-op when disabled).
 pub struct Progress {

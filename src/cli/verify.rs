@@ -174,14 +174,14 @@ fn check_all(files: &[PathBuf], jobs: usize, check: &(dyn Fn(&Path) -> Report + 
     if jobs <= 1 || files.len() <= 1 {
         return files.iter().map(|p| check(p)).collect();
     }
-    let next = std::sync::atomic::AtomicUsize::new(0);
+    let next = core::sync::atomic::AtomicUsize::new(0);
     let results: std::sync::Mutex<Vec<Option<Report>>> =
         std::sync::Mutex::new(files.iter().map(|_| None).collect());
     std::thread::scope(|scope| {
         for _ in 0..jobs.min(files.len()) {
             scope.spawn(|| {
                 loop {
-                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let i = next.fetch_add(1, core::sync::atomic::Ordering::Relaxed);
                     let Some(p) = files.get(i) else { break };
                     let r = check(p);
                     results.lock().unwrap_or_else(std::sync::PoisonError::into_inner)[i] = Some(r);
@@ -294,7 +294,8 @@ fn report_json(r: &Report) -> Json {
                 Integrity::Unchecked => "none",
             }),
         )
-        .with("content", r.content.map(|c| c.kind.id()));
+        .with("content", r.content.map(|c| c.kind.id()))
+        .with("complete", r.content.and_then(|c| c.complete));
     match &r.name {
         Some(n) => {
             j.set("space", n.space.clone());

@@ -22,8 +22,8 @@
 //! offset (`seek_read`/`seek_write`) on Windows; the threads never share a file
 //! position, so neither needs a lock.
 
+use core::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::fs::File;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::vec;
 
 use super::{PAGE, PageAligned};

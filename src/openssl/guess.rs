@@ -154,6 +154,10 @@ pub enum Guess {
 impl Guess {
     /// The guess as a library error, for callers that only decrypt on
     /// [`Guess::Found`].
+    ///
+    /// # Errors
+    /// [`Error::WrongPassword`] when nothing fits or the evidence is weak,
+    /// [`Error::Corrupt`] or [`Error::Truncated`] as the guess found.
     pub fn into_result(self) -> Result<Candidate> {
         match self {
             Guess::Found(c) => Ok(c),

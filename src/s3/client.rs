@@ -5,9 +5,9 @@ use std::prelude::rust_2024::*;
 #[allow(unused_imports)]
 use std::{format, vec};
 
+use core::sync::atomic::{AtomicU64, Ordering};
+use core::time::Duration;
 use std::io::{self, Read};
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Duration;
 
 use rusty_s3::actions::{CompleteMultipartUpload, CreateMultipartUpload, ListObjectsV2};
 use rusty_s3::{Bucket, Credentials, Method, UrlStyle};

@@ -5,8 +5,8 @@ use std::prelude::rust_2024::*;
 #[allow(unused_imports)]
 use std::{format, vec};
 
+use core::sync::atomic::{AtomicBool, Ordering};
 use std::io::{self, Write};
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::sync::{Mutex, PoisonError};
 use std::thread::JoinHandle;
@@ -96,7 +96,7 @@ impl Upload {
         self.part = self.part.checked_add(1).filter(|&p| p <= 10_000).ok_or_else(|| {
             io::Error::other("more than 10,000 parts: the stream is too large for one S3 object")
         })?;
-        let data = std::mem::replace(&mut self.buf, Vec::with_capacity(part_size(self.part + 1)));
+        let data = core::mem::replace(&mut self.buf, Vec::with_capacity(part_size(self.part + 1)));
         let sent = self.sender.as_ref().is_some_and(|s| s.send((self.part, data)).is_ok());
         if sent { Ok(()) } else { Err(self.worker_error()) }
     }
@@ -125,7 +125,7 @@ impl Upload {
             Some(Ok(r)) => r?,
             _ => return Err(io::Error::other("the upload thread panicked")),
         };
-        let id = std::mem::take(&mut self.upload_id);
+        let id = core::mem::take(&mut self.upload_id);
         Ok(Sealed { client: self.client.clone(), url: self.url.clone(), upload_id: id, etags })
     }
 }
@@ -145,7 +145,7 @@ impl Sealed {
     /// # Errors
     /// The completion's error: then no object was made.
     pub fn complete(mut self) -> io::Result<Option<String>> {
-        let id = std::mem::take(&mut self.upload_id);
+        let id = core::mem::take(&mut self.upload_id);
         let r = self.client.complete_multipart(&self.url.bucket, &self.url.key, &id, &self.etags);
         if r.is_err() {
             self.client.abort_multipart(&self.url.bucket, &self.url.key, &id);

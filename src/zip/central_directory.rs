@@ -121,7 +121,7 @@ pub(super) fn parse_central_directory(cd: &[u8], count: u64) -> Result<Vec<Entry
                 }
                 // Info-ZIP Unicode path: valid only if it matches the stored name.
                 0x7075 if data.len() > 5 && data[0] == 1 && u32_at(data, 1) == crc32fast::hash(&raw_name) => {
-                    unicode_name = std::str::from_utf8(&data[5..]).ok().map(String::from);
+                    unicode_name = core::str::from_utf8(&data[5..]).ok().map(String::from);
                 }
                 _ => {}
             }
@@ -135,7 +135,7 @@ pub(super) fn parse_central_directory(cd: &[u8], count: u64) -> Result<Vec<Entry
             // Windows hosts (FAT 0, HPFS 6, NTFS 11, VFAT 14); Unix tools (Info-ZIP)
             // store their locale's bytes, in practice UTF-8, as `unzip` assumes too.
             let dos_host = matches!(made_by >> 8, 0 | 6 | 11 | 14);
-            match std::str::from_utf8(&raw_name) {
+            match core::str::from_utf8(&raw_name) {
                 Ok(s) if !dos_host => s.to_string(),
                 _ => cp437::decode(&raw_name),
             }
@@ -180,7 +180,7 @@ pub(super) fn parse_central_directory(cd: &[u8], count: u64) -> Result<Vec<Entry
 
 /// Iterates `(id, data)` over extra fields, stopping at a malformed one.
 fn extra_fields(mut extra: &[u8]) -> impl Iterator<Item = (u16, &[u8])> {
-    std::iter::from_fn(move || {
+    core::iter::from_fn(move || {
         if extra.len() < 4 {
             return None;
         }

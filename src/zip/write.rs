@@ -181,7 +181,7 @@ impl<W: Write> ZipWriter<W> {
         size_hint: u64,
         mut data: R,
     ) -> io::Result<u64> {
-        let mut buf = std::mem::take(&mut self.buf);
+        let mut buf = core::mem::take(&mut self.buf);
         let result = (|| {
             let mut entry = self.start_file(name, modified, compression, size_hint)?;
             loop {
@@ -345,7 +345,7 @@ impl<W: Write> Write for FileEntry<'_, W> {
             Some(d) => {
                 d.write_all(buf)?;
                 // Drain what the encoder produced so far: memory stays bounded.
-                let out = std::mem::take(d.get_mut());
+                let out = core::mem::take(d.get_mut());
                 self.zip.out.write_all(&out)?;
             }
             None => self.zip.out.write_all(buf)?,

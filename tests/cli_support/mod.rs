@@ -1,5 +1,7 @@
 //! Shared helpers of the CLI integration tests: run the built binary in a clean
 //! environment, list folders, find the real tools.
+// Helpers outside #[test] functions: a panic here is the calling test failing.
+#![allow(clippy::unwrap_used)]
 #![allow(dead_code)]
 
 use std::io::Write;

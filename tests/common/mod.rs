@@ -3,6 +3,8 @@
 //! (`openssl`, the venv's Python with pyAesCrypt 6.0.0).
 //!
 //! Each test binary uses a different subset, hence the `dead_code` allowance.
+// Helpers outside #[test] functions: a panic here is the calling test failing.
+#![allow(clippy::unwrap_used)]
 #![allow(dead_code)]
 
 use std::ffi::OsString;

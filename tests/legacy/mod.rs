@@ -40,7 +40,7 @@ fn pad_v0_v2(plaintext: &[u8]) -> Vec<u8> {
     let mut p = plaintext.to_vec();
     let m = plaintext.len() % 16;
     if m != 0 {
-        p.extend(std::iter::repeat_n((16 - m) as u8, 16 - m));
+        p.extend(core::iter::repeat_n((16 - m) as u8, 16 - m));
     }
     p
 }

@@ -1,4 +1,6 @@
 //! Helpers shared by the tests/zip_*.rs tests.
+// Helpers outside #[test] functions: a panic here is the calling test failing.
+#![allow(clippy::unwrap_used)]
 #![allow(dead_code, reason = "each test binary uses a different subset")]
 
 use std::io::{self, Read, Seek, SeekFrom, Write};
@@ -47,12 +49,12 @@ pub fn backupcrypt() -> Command {
 /// A reader that counts the bytes read through it.
 pub struct Counting<R> {
     pub inner: R,
-    pub read: std::rc::Rc<std::cell::Cell<u64>>,
+    pub read: std::rc::Rc<core::cell::Cell<u64>>,
 }
 
 impl<R> Counting<R> {
-    pub fn new(inner: R) -> (Self, std::rc::Rc<std::cell::Cell<u64>>) {
-        let read = std::rc::Rc::new(std::cell::Cell::new(0));
+    pub fn new(inner: R) -> (Self, std::rc::Rc<core::cell::Cell<u64>>) {
+        let read = std::rc::Rc::new(core::cell::Cell::new(0));
         (Counting { inner, read: read.clone() }, read)
     }
 }
