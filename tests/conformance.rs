@@ -2,13 +2,20 @@
 //! the CLI: every question about a file gets the table's answer, and any
 //! divergence fails with the case's name. tests/browser/conformance.test.mjs runs
 //! the same table through the page's wasm.
+// Helpers outside #[test] functions unwrap too: a panic there is the calling test failing.
+#![allow(clippy::unwrap_used)]
 
 mod cli_support;
 
 use std::path::Path;
 
+use std::io::Cursor;
+
+use backupcrypt::content::ContentCheck;
+use backupcrypt::io::SeekableDecryptor;
 use backupcrypt::openssl::{Guess, guess};
-use backupcrypt::{Error, Password, names, sniff};
+use backupcrypt::zip::{Archive, Limits};
+use backupcrypt::{DecryptOptions, Decryptor, Error, Password, names, sniff};
 use base64::Engine;
 use cli_support::*;
 use serde_json::Value;
@@ -56,6 +63,35 @@ fn library_guess(c: &Case) -> Option<String> {
     })
 }
 
+/// The library's entry-safety verdicts: `[name, refusal or null]` per entry.
+fn library_entries(c: &Case) -> Value {
+    let password = Password::from(c.password.as_str());
+    let reader = match SeekableDecryptor::new(Cursor::new(&c.bytes), &password, &DecryptOptions::default()) {
+        Ok(r) => r,
+        Err(e) => return format!("cannot open: {e}").into(),
+    };
+    let archive = match Archive::new(reader) {
+        Ok(a) => a,
+        Err(e) => return format!("not listed: {e}").into(),
+    };
+    let verdicts = archive.verdicts(&Limits::default());
+    let list = archive.entries().iter().zip(&verdicts);
+    list.map(|(e, v)| serde_json::json!([e.name, v.refusal().map(ToString::to_string)]))
+        .collect::<Vec<Value>>()
+        .into()
+}
+
+/// The library's content check on the whole decryption: `{kind, complete}`.
+fn library_content(c: &Case) -> Value {
+    let mut d = Decryptor::new(Password::from(c.password.as_str()), DecryptOptions::default());
+    let mut plain = Vec::new();
+    if let Err(e) = d.update(&c.bytes, &mut plain).and_then(|()| d.finish(&mut plain).map(|_| ())) {
+        return format!("does not decrypt: {e}").into();
+    }
+    let found = ContentCheck::of(&plain);
+    serde_json::json!({ "kind": found.kind.id(), "complete": found.complete })
+}
+
 fn check(failures: &mut Vec<String>, case: &str, via: &str, question: &str, got: &Value, want: &Value) {
     if got != want {
         failures.push(format!("{case}: {question} via {via}: got {got}, the table says {want}"));
@@ -71,6 +107,12 @@ fn the_library_gives_the_tables_answers() {
         check(&mut failures, &c.name, "library", "guess", &library_guess(&c).into(), &c.expect["guess"]);
         let name = names::plaintext_name(&c.file);
         check(&mut failures, &c.name, "library", "plaintext_name", &name.into(), &c.expect["plaintext_name"]);
+        if !c.expect["entries"].is_null() {
+            check(&mut failures, &c.name, "library", "entries", &library_entries(&c), &c.expect["entries"]);
+        }
+        if !c.expect["content"].is_null() {
+            check(&mut failures, &c.name, "library", "content", &library_content(&c), &c.expect["content"]);
+        }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
@@ -111,6 +153,35 @@ fn the_cli_gives_the_tables_answers() {
             };
             check(&mut failures, &c.name, "CLI decrypt", "guess", &got.into(), &c.expect["guess"]);
             let _ = want;
+        }
+
+        // Entry safety: what `ls --json` says of each entry.
+        if !c.expect["entries"].is_null() {
+            let mut cmd = bc(d.path());
+            pw(&mut cmd);
+            let r = run(cmd.args(["ls", "--json", "-q"]).arg(&c.file));
+            let got: Value = match serde_json::from_slice::<Value>(&r.stdout) {
+                Ok(Value::Array(list)) => {
+                    list.iter().map(|e| Value::from(vec![e["name"].clone(), e["unsafe"].clone()])).collect()
+                }
+                _ => format!("exit {}: {}", r.code, r.stderr.trim()).into(),
+            };
+            check(&mut failures, &c.name, "CLI ls", "entries", &got, &c.expect["entries"]);
+        }
+
+        // Content: what `verify --json` reports.
+        if !c.expect["content"].is_null() {
+            let mut cmd = bc(d.path());
+            pw(&mut cmd);
+            let r = run(cmd.args(["verify", "--json", "-q"]).arg(&c.file));
+            let got = match serde_json::from_slice::<Value>(&r.stdout) {
+                Ok(doc) => {
+                    let f = &doc["files"][0];
+                    serde_json::json!({ "kind": f["content"], "complete": f["complete"] })
+                }
+                Err(_) => format!("exit {}: {}", r.code, r.stderr.trim()).into(),
+            };
+            check(&mut failures, &c.name, "CLI verify", "content", &got, &c.expect["content"]);
         }
 
         // Name: what `decrypt` without -o names the output (files that decrypt).

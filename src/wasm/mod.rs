@@ -6,6 +6,7 @@
 //! several times faster than AES in wasm. Key derivation, header and password checks,
 //! the HMAC and the last block stay in Rust.
 
+mod content;
 mod plan;
 mod split;
 mod stream;
@@ -19,6 +20,7 @@ use crate::inspect::{Kdf, PlaintextSize};
 use crate::openssl::{self, Params};
 use crate::{Error, Format, Password};
 
+pub use content::ContentCheck;
 pub use split::FastDecryptor;
 pub use stream::StreamDecryptor;
 pub use zip::{ZipBrowser, ZipBundle};

@@ -1,7 +1,10 @@
 // The conformance table (tests/conformance/cases.json) through the page's wasm
 // bindings, called inside a worker made from the page's own worker script (as
 // bindings.test.mjs does): the same answers as the library and the CLI
-// (tests/conformance.rs). Any divergence fails with the case's name.
+// (tests/conformance.rs): format, OpenSSL guess, output name, and for the cases
+// that have them each ZIP entry's safety verdict (ZipBrowser) and the content
+// check after a full decryption (StreamDecryptor into ContentCheck). Any
+// divergence fails with the case's name.
 import { before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -22,7 +25,30 @@ onmessage = async (ev) => {
     try { guess = w.guessOptions(enc(c.password || password), head, tail, bytes.length) ?? null; } catch (e) { guess = 'threw ' + e.name; }
     // The page names a file it cannot name by the rule "<name>.decrypted".
     const out = w.outputName(c.file);
-    return { name: c.name, format: w.sniffKind(head), guess, plaintext_name: out === c.file + '.decrypted' ? null : out };
+    const pw = enc(c.password || password);
+    const threw = (e) => 'threw ' + e.name + ': ' + e.message;
+    // Entry safety: the ZIP browser's verdict on each entry, as the page shows it.
+    let entries = null;
+    if (c.expect.entries) {
+      try {
+        const zip = w.ZipBrowser.open(pw, (start, end) => bytes.slice(start, end), bytes.length, undefined);
+        entries = Array.from(zip.entries(), (e) => [e.name, e.unsafe ?? null]);
+        zip.free();
+      } catch (e) { entries = threw(e); }
+    }
+    // Content: the whole file through the streaming decryptor into the content check.
+    let content = null;
+    if (c.expect.content) {
+      try {
+        const d = new w.StreamDecryptor(pw, head, tail, bytes.length, undefined);
+        const check = new w.ContentCheck();
+        check.feed(d.update(bytes));
+        check.feed(d.finish());
+        const found = check.finish();
+        content = { kind: found.kind, complete: found.complete };
+      } catch (e) { content = threw(e); }
+    }
+    return { name: c.name, format: w.sniffKind(head), guess, plaintext_name: out === c.file + '.decrypted' ? null : out, entries, content };
   });
   postMessage(answers);
 };`;
@@ -44,8 +70,9 @@ eachEngine((engine, test) => {
     const failures = [];
     assert.equal(answers.length, table.cases.length, `[${engine}] ${JSON.stringify(answers)}`);
     table.cases.forEach((c, i) => {
-      for (const q of ['format', 'guess', 'plaintext_name']) {
-        if (answers[i][q] !== c.expect[q]) {
+      for (const q of ['format', 'guess', 'plaintext_name', 'entries', 'content']) {
+        // Entry safety and content are asked only of the cases that give them.
+        if (q in c.expect && JSON.stringify(answers[i][q]) !== JSON.stringify(c.expect[q])) {
           failures.push(`[${engine}] ${c.name}: ${q} via wasm: got ${JSON.stringify(answers[i][q])}, the table says ${JSON.stringify(c.expect[q])}`);
         }
       }
