@@ -8,6 +8,7 @@ use cli_support::*;
 use core::time::Duration;
 #[cfg(target_os = "linux")]
 use std::process::Stdio;
+#[cfg(target_os = "linux")]
 use std::time::Instant;
 
 #[test]
