@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync, writeFileSync, rmSync, existsSync } from 'no
 import { tmpdir } from 'node:os';
 import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { createServer } from 'node:http';
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sampleMemory } from './engines/processes.mjs';
@@ -214,6 +215,52 @@ const PROBE = String.raw`(() => {
   };
   return true;
 })()`;
+
+/**
+ * Serves the page from a static host on 127.0.0.1, as a user may: `{ url, served,
+ * close }`, where `served` lists every path asked for.
+ */
+export async function servePage() {
+  const html = readFileSync(PAGE);
+  const served = [];
+  const server = createServer((req, res) => {
+    served.push(req.url);
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+    res.end(html);
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${server.address().port}/backupcrypt.html`,
+    served,
+    close: () => new Promise((r) => server.close(r)),
+  };
+}
+
+/**
+ * Answers the page's save dialog with a file in the origin-private file system (a
+ * headless browser cannot show the dialog; the page writes to it as to any picked
+ * file). Needs an http:// page. The name asked for is kept in `window.picked`.
+ */
+export const ANSWER_SAVE_PICKER = () => {
+  window.showSaveFilePicker = async ({ suggestedName }) => {
+    window.picked = suggestedName;
+    const root = await navigator.storage.getDirectory();
+    return root.getFileHandle(suggestedName, { create: true });
+  };
+  return true;
+};
+
+/** The digest (as `digest()` makes it) of the origin-private file `name`, then removed. */
+export const PRIVATE_FILE_DIGEST = async (t, name) => {
+  try {
+    const root = await navigator.storage.getDirectory();
+    const d = await t.digest(await (await root.getFileHandle(name)).getFile());
+    await root.removeEntry(name);
+    return d;
+  } catch (e) {
+    return e.name;
+  }
+};
 
 /**
  * Starts `engine` with a fresh profile and opens the page (file:// unless `url`).
