@@ -270,7 +270,17 @@ export const PRIVATE_FILE_DIGEST = async (t, name) => {
  */
 export async function openPage(engine, { hash = '', removeSavePicker = true, url = PAGE_URL } = {}) {
   const { launch } = await import(`./engines/${engine}.mjs`);
-  const b = await launch();
+  // A browser that fails to start (a start-up timeout on a busy machine) is started
+  // once more: that is the machine's problem, not the page's, and it is said.
+  let b;
+  for (let attempt = 1; !b; attempt++) {
+    try {
+      b = await launch();
+    } catch (e) {
+      if (attempt === 2) throw e;
+      console.log(`[${engine}] the browser did not start (${e.message}); starting it again`);
+    }
+  }
   try {
     await b.goto(url + hash);
     await b.evaluate(PROBE);
