@@ -8,6 +8,7 @@
 import { before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { isDeepStrictEqual } from 'node:util';
 import { eachEngine, finish, openPage } from './lib.mjs';
 
 const table = JSON.parse(readFileSync(new URL('../conformance/cases.json', import.meta.url), 'utf8'));
@@ -72,7 +73,8 @@ eachEngine((engine, test) => {
     table.cases.forEach((c, i) => {
       for (const q of ['format', 'guess', 'plaintext_name', 'entries', 'content']) {
         // Entry safety and content are asked only of the cases that give them.
-        if (q in c.expect && JSON.stringify(answers[i][q]) !== JSON.stringify(c.expect[q])) {
+        // Compared as values: WebKit's driver hands objects back with their keys reordered.
+        if (q in c.expect && !isDeepStrictEqual(answers[i][q], c.expect[q])) {
           failures.push(`[${engine}] ${c.name}: ${q} via wasm: got ${JSON.stringify(answers[i][q])}, the table says ${JSON.stringify(c.expect[q])}`);
         }
       }
