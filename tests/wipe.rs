@@ -68,9 +68,9 @@ fn passwords_and_derived_keys_are_wiped_before_they_are_freed() {
 
     // The allocator itself sees it: a plain Vec is freed with the bytes intact.
     // (`black_box`: an optimiser may otherwise remove an allocation nothing reads.)
-    let plain = std::hint::black_box(SECRET.to_vec());
+    let plain = core::hint::black_box(SECRET.to_vec());
     assert!(
-        freed_unwiped(SECRET, || drop(std::hint::black_box(plain))),
+        freed_unwiped(SECRET, || drop(core::hint::black_box(plain))),
         "the watching allocator does not see freed blocks"
     );
 
