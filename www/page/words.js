@@ -27,6 +27,7 @@ const ADVICE = {
   QuotaExceededError: 'There is not enough space to save the file. Nothing was saved.',
   InvalidInput: 'Check the password, key file and OpenSSL options.',
   KeyFile: 'The key file cannot be read.',
+  TooLarge: 'Too large to decrypt in this browser\'s memory. Nothing was saved.',
   Stalled: 'The decryption stopped: one of its steps did not finish. Nothing was saved.',
   WorkerFailed: 'The page\'s worker failed. Nothing was saved.',
   OldBrowser: 'This browser is too old for the page: it needs WebAssembly SIMD (Chrome or Edge 91, Firefox 89, Safari 16.4 or newer).',
