@@ -59,9 +59,9 @@ fn opt_str(s: Option<String>) -> JsValue {
 /// `tail` its last 64 bytes, `file_len` its size.
 ///
 /// Returns `{format, version, kdf, createdBy, fileSize, plaintextSize, plaintextAtMost,
-/// authenticated, armoured, openssl, integrity}` (`plaintextAtMost`: the most the
-/// output can be, in bytes, for the page's memory estimate); throws an `Error` named like [`Error`]'s variants
-/// (`NotEncrypted`, `Truncated`, …).
+/// authenticated, armoured, openssl, integrity}` (`plaintextAtMost`: the most the output
+/// can be, in bytes, for the page's memory estimate); throws an `Error` named like
+/// [`Error`]'s variants (`NotEncrypted`, `Truncated`, …).
 #[wasm_bindgen]
 pub fn inspect(head: &[u8], file_len: f64, tail: &[u8]) -> Result<JsValue, JsValue> {
     let info = crate::inspect::inspect(head, Some(file_len as u64), tail).map_err(|e| js_error(&e))?;

@@ -8,9 +8,9 @@ const GiB = 1024 ** 3;
 // else to go (no File System Access API, no origin-private file system from here:
 // Chromium without the picker, and WebKit, from file://), the whole decrypted file is
 // held as a Blob until it is saved; WebKit's web process peaked at 1.2–2.0× the
-// output (1,184 and 2,076 MiB for 1 GiB files). So: 2 GiB, or a quarter of the device's memory where the
-// engine says it (`navigator.deviceMemory`, Chromium: GiB, at most 8), whichever is
-// less. `performance.memory` is not used: it bounds the JavaScript heap, not Blobs.
+// output (1,184 and 2,076 MiB for 1 GiB files). So: 2 GiB, or a quarter of the
+// device's memory where the engine says it (`navigator.deviceMemory`, Chromium: GiB,
+// at most 8), whichever is less. `performance.memory` is not used: it bounds the JavaScript heap, not Blobs.
 // `#memory-limit=N` (bytes) sets it, for the tests.
 const memoryLimit = (() => {
   const hook = /(^|[#&])memory-limit=(\d+)(&|$)/.exec(location.hash);
