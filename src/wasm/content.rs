@@ -3,7 +3,6 @@
 //! it is all there (a pg_dump with its footer, a ZIP with its end record): the
 //! answer `verify` gives, in the same words.
 
-use alloc::string::String;
 use wasm_bindgen::prelude::*;
 
 use super::object;
@@ -36,7 +35,7 @@ impl ContentCheck {
         object(&[
             ("kind", JsValue::from_str(found.kind.id())),
             ("complete", found.complete.map_or(JsValue::NULL, JsValue::from_bool)),
-            ("description", JsValue::from_str(&String::from(found.describe()))),
+            ("description", JsValue::from_str(&found.describe())),
         ])
     }
 }
