@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync, writeFileSync, rmSync, existsSync } from 'no
 import { tmpdir } from 'node:os';
 import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { createServer } from 'node:http';
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sampleMemory } from './engines/processes.mjs';
@@ -216,6 +217,52 @@ const PROBE = String.raw`(() => {
 })()`;
 
 /**
+ * Serves the page from a static host on 127.0.0.1, as a user may: `{ url, served,
+ * close }`, where `served` lists every path asked for.
+ */
+export async function servePage() {
+  const html = readFileSync(PAGE);
+  const served = [];
+  const server = createServer((req, res) => {
+    served.push(req.url);
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+    res.end(html);
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${server.address().port}/backupcrypt.html`,
+    served,
+    close: () => new Promise((r) => server.close(r)),
+  };
+}
+
+/**
+ * Answers the page's save dialog with a file in the origin-private file system (a
+ * headless browser cannot show the dialog; the page writes to it as to any picked
+ * file). Needs an http:// page. The name asked for is kept in `window.picked`.
+ */
+export const ANSWER_SAVE_PICKER = () => {
+  window.showSaveFilePicker = async ({ suggestedName }) => {
+    window.picked = suggestedName;
+    const root = await navigator.storage.getDirectory();
+    return root.getFileHandle(suggestedName, { create: true });
+  };
+  return true;
+};
+
+/** The digest (as `digest()` makes it) of the origin-private file `name`, then removed. */
+export const PRIVATE_FILE_DIGEST = async (t, name) => {
+  try {
+    const root = await navigator.storage.getDirectory();
+    const d = await t.digest(await (await root.getFileHandle(name)).getFile());
+    await root.removeEntry(name);
+    return d;
+  } catch (e) {
+    return e.name;
+  }
+};
+
+/**
  * Starts `engine` with a fresh profile and opens the page (file:// unless `url`).
  * `requests()` are those the browser or the page recorded after the load that are
  * not to a `blob:` URL the page made itself; `errors()` are uncaught errors, CSP
@@ -223,7 +270,17 @@ const PROBE = String.raw`(() => {
  */
 export async function openPage(engine, { hash = '', removeSavePicker = true, url = PAGE_URL } = {}) {
   const { launch } = await import(`./engines/${engine}.mjs`);
-  const b = await launch();
+  // A browser that fails to start (a start-up timeout on a busy machine) is started
+  // once more: that is the machine's problem, not the page's, and it is said.
+  let b;
+  for (let attempt = 1; !b; attempt++) {
+    try {
+      b = await launch();
+    } catch (e) {
+      if (attempt === 2) throw e;
+      console.log(`[${engine}] the browser did not start (${e.message}); starting it again`);
+    }
+  }
   try {
     await b.goto(url + hash);
     await b.evaluate(PROBE);

@@ -110,6 +110,26 @@ eachEngine((engine, test) => {
     assert.ok(await ctx.isDisabled(n + 2, 'Decrypt'));
   });
 
+  test('an output the browser could not keep is reported, and no Save link is offered', async () => {
+    // What Chromium's blob store does to a large in-memory output when it runs out:
+    // every read of it fails. Played here by failing the reads of Blobs of this size.
+    await ctx.run((t) => {
+      const read = Blob.prototype.arrayBuffer;
+      t.restore = () => { Blob.prototype.arrayBuffer = read; return true; };
+      Blob.prototype.arrayBuffer = function () {
+        return this.size === 1 ? Promise.reject(new DOMException('lost', 'NotReadableError')) : read.call(this);
+      };
+      return true;
+    });
+    try {
+      const n = await ctx.add(f.v2small);
+      assert.match(await decrypt(ctx, n, 'pässwörd-日本'), /^The browser could not keep the decrypted file in its memory/);
+      assert.equal(await ctx.count(n, 'a.save'), 0, 'nothing offered for saving');
+    } finally {
+      await ctx.run((t) => t.restore());
+    }
+  });
+
   test('keyboard only: password, show/hide, Enter to decrypt, Enter to save', async () => {
     const n = await ctx.add(f.v3);
     await ctx.ready(n);

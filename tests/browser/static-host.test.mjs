@@ -6,11 +6,10 @@
 // falls back to its Save link, byte-exact, and offers nothing for a damaged file.
 import { before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
-import { workdir, pyAesCryptEncrypt, PAGE, sha256, digest, eachEngine, finish, openPage, save } from './lib.mjs';
+import { workdir, pyAesCryptEncrypt, sha256, digest, eachEngine, finish, openPage, save, servePage, ANSWER_SAVE_PICKER } from './lib.mjs';
 
 const dir = workdir();
 const data = randomBytes(6 * 1024 * 1024 + 5);
@@ -28,22 +27,10 @@ eachEngine((engine, test) => {
   let served = [];
   let writable;
   before(async () => {
-    const html = readFileSync(PAGE);
-    server = createServer((req, res) => {
-      served.push(req.url);
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-      res.end(html);
-    });
-    await new Promise((r) => server.listen(0, '127.0.0.1', r));
-    ctx = await openPage(engine, { url: `http://127.0.0.1:${server.address().port}/backupcrypt.html`, removeSavePicker: false });
-    await ctx.run(() => {
-      window.showSaveFilePicker = async ({ suggestedName }) => {
-        window.picked = suggestedName;
-        const root = await navigator.storage.getDirectory();
-        return root.getFileHandle(suggestedName, { create: true });
-      };
-      return true;
-    });
+    server = await servePage();
+    served = server.served;
+    ctx = await openPage(engine, { url: server.url, removeSavePicker: false });
+    await ctx.run(ANSWER_SAVE_PICKER);
     // What this engine offers the page (its own probe, not the page's).
     writable = await ctx.run(async () => {
       try {
@@ -55,7 +42,7 @@ eachEngine((engine, test) => {
     });
   });
   after(async () => {
-    server.close();
+    await server.close();
     // Firefox asks for the site's icon over http://, and the page's policy blocks it
     // (reported as an error): the browser's request, not the page's.
     await finish(ctx, { ignore: /img-src\) at http:\/\/127\.0\.0\.1:\d+\/favicon\.ico /i });

@@ -74,7 +74,13 @@ function decryption(c, form) {
     cancel.disabled = true;
   }
 
-  function finished(m) {
+  async function finished(m) {
+    // A Blob the browser failed to keep (Chromium, when its blob store runs out) is
+    // unreadable from its first byte: say so now, not when the Save link fails.
+    if (m.blob && m.blob.size > 0 && !(await readable(m.blob))) {
+      failed({ name: 'OutputLost', message: `${bytes(m.blob.size)} held in memory` });
+      return;
+    }
     reset();
     bar.value = 1;
     const secs = m.ms / 1000;
@@ -129,4 +135,13 @@ function decryption(c, form) {
       }
     },
   };
+}
+
+async function readable(blob) {
+  try {
+    await blob.slice(blob.size - 1).arrayBuffer();
+    return true;
+  } catch (_) {
+    return false;
+  }
 }

@@ -29,6 +29,7 @@ const ADVICE = {
   KeyFile: 'The key file cannot be read.',
   Stalled: 'The decryption stopped: one of its steps did not finish. Nothing was saved.',
   WorkerFailed: 'The page\'s worker failed. Nothing was saved.',
+  OutputLost: 'The browser could not keep the decrypted file in its memory, so nothing can be saved. Try again with a browser that asks where to save (Chrome or Edge), or use the backupcrypt command.',
   OldBrowser: 'This browser is too old for the page: it needs WebAssembly SIMD (Chrome or Edge 91, Firefox 89, Safari 16.4 or newer).',
 };
 

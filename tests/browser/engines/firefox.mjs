@@ -11,6 +11,8 @@ export async function launch() {
     browser: 'firefox', executablePath: '/usr/bin/firefox-esr', headless: true, userDataDir: profile,
     defaultViewport: { width: 1280, height: 900 },
     extraPrefsFirefox: { 'focusmanager.testmode': true },
+    // Puppeteer's 30 s is too short for a first start on a busy 2-core machine.
+    timeout: 120000,
   });
   const page = (await browser.pages())[0] || await browser.newPage();
   const requests = [];
