@@ -36,17 +36,17 @@ unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN AWS_ENDPOINT_URL
 secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 load() { cut -d' ' -f1-3 /proc/loadavg; }
-# timed NAME COMMAND…: runs COMMAND; sets T_NAME (wall s), C_NAME (user+sys CPU s), M_NAME (peak RSS MiB).
+# timed COMMAND…: runs COMMAND; sets T (wall s), C (user+sys CPU s) and M (peak RSS MiB).
+T=0 C=0 M=0
 timed() {
-  local name=$1 t0 t1
-  shift
+  local t0 t1 u s m
   t0=$EPOCHREALTIME
   /usr/bin/time -f '%U %S %M' -o "$WORK/time" "$@"
   t1=$EPOCHREALTIME
   read -r u s m <"$WORK/time"
-  printf -v "T_$name" '%s' "$(secs "$t0" "$t1")"
-  printf -v "C_$name" '%s' "$(awk -v u="$u" -v s="$s" 'BEGIN { printf "%.1f", u + s }')"
-  printf -v "M_$name" '%s' "$((m / 1024))"
+  T=$(secs "$t0" "$t1")
+  C=$(awk -v u="$u" -v s="$s" 'BEGIN { printf "%.1f", u + s }')
+  M=$((m / 1024))
 }
 
 echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'), $(nproc) cores; load $(load)"
@@ -59,8 +59,10 @@ export AWS_PROFILE=uploader
 ratios=()
 for r in $(seq 1 "$rounds"); do
   l=$(load)
-  timed aws aws s3 cp - "s3://backups/bench/aws-$r.aes" --only-show-errors <"$WORK/enc.aes"
-  timed bc "$BIN" encrypt -q "$WORK/plain" -o "s3://backups/bench/bc-$r.aes" 2>/dev/null
+  timed aws s3 cp - "s3://backups/bench/aws-$r.aes" --only-show-errors <"$WORK/enc.aes"
+  T_aws=$T C_aws=$C M_aws=$M
+  timed "$BIN" encrypt -q "$WORK/plain" -o "s3://backups/bench/bc-$r.aes" 2>/dev/null
+  T_bc=$T C_bc=$C M_bc=$M
   q=$(ratio "$T_aws" "$T_bc")
   ratios+=("$q")
   echo "upload ${size_mib} MiB, round $r (load $l): aws s3 cp - ${T_aws} s (CPU ${C_aws} s, RSS ${M_aws} MiB);" \
@@ -73,7 +75,7 @@ mkdir -p "$WORK/tree"
 head -c $((32 << 20)) "$WORK/plain" >"$WORK/tree/data.bin"
 "$BIN" archive -q "$WORK/tree" -o "$WORK/small.zip.aes"
 for i in $(seq 1 "$backups"); do
-  AWS_PROFILE=admin aws s3 cp --only-show-errors "$WORK/small.zip.aes" \
+  env AWS_PROFILE=admin aws s3 cp --only-show-errors "$WORK/small.zip.aes" \
     "s3://backups/bench20/files/2024-01-$(printf %02d "$i")--00-00-00.zip.encrypted"
 done
 export AWS_PROFILE=reader
@@ -83,9 +85,11 @@ for i in $(seq 1 "$backups"); do
   aws s3 cp --only-show-errors "s3://backups/bench20/files/2024-01-$(printf %02d "$i")--00-00-00.zip.encrypted" - >/dev/null
 done
 t1=$EPOCHREALTIME
-timed rec aws s3 cp --recursive --only-show-errors s3://backups/bench20/ "$SHM/"
+timed aws s3 cp --recursive --only-show-errors s3://backups/bench20/ "$SHM/"
+T_rec=$T
 rm -rf "${SHM:?}"/*
-timed verify "$BIN" verify -q s3://backups/bench20/ >"$WORK/verify.out"
+timed "$BIN" verify -q s3://backups/bench20/ >"$WORK/verify.out"
+T_verify=$T C_verify=$C M_verify=$M
 grep -q "files: 2024-01-$(printf %02d "$backups")T" "$WORK/verify.out" || {
   cat "$WORK/verify.out"
   echo "verify did not name the newest backup as intact" >&2
@@ -104,8 +108,9 @@ if ((zip_gib > 0)); then
   (cd "$WORK/big/d" && seq -w 0 9999 | xargs truncate -s "$entry")
   key=s3://backups/bench/files/2024-02-01--00-00-00.zip.encrypted
   l=$(load)
-  AWS_PROFILE=uploader timed zip "$BIN" archive -q "$WORK/big" -o "$key"
-  size=$(AWS_PROFILE=admin aws s3api head-object --bucket backups --key "${key#s3://backups/}" --query ContentLength --output text)
+  AWS_PROFILE=uploader timed "$BIN" archive -q "$WORK/big" -o "$key" 2>/dev/null
+  T_zip=$T C_zip=$C M_zip=$M
+  size=$(env AWS_PROFILE=admin aws s3api head-object --bucket backups --key "${key#s3://backups/}" --query ContentLength --output text)
   echo "archive of ${zip_gib} GiB in 10,000 entries into the bucket (load $l): ${T_zip} s (CPU ${C_zip} s, peak RSS ${M_zip} MiB); object ${size} bytes"
   BACKUPCRYPT_S3_STATS=1 "$BIN" ls "$key" --json >"$WORK/ls.json" 2>"$WORK/ls.err"
   entries=$(grep -o '"name"' "$WORK/ls.json" | wc -l)
