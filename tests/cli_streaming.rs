@@ -159,6 +159,61 @@ fn sigkill_during_a_large_decrypt_leaves_nothing() {
     assert_eq!(listing(d.path()), ["big.enc", "restore"]);
 }
 
+/// Ctrl-C (SIGINT), SIGTERM or SIGHUP in the middle of a decryption, the way macOS and
+/// Windows write (a hidden temporary file beside the destination, forced here with
+/// BACKUPCRYPT_TEST_NAMED_TEMP): the handler removes that file, then exits 130.
+#[cfg(target_os = "linux")]
+#[test]
+fn an_interrupt_removes_the_hidden_temporary_file() {
+    use std::io::Write as _;
+    let d = tempdir();
+    let plain = data(8 * 1024 * 1024);
+    let enc =
+        run_stdin(bc_pw(d.path()).args(["encrypt", "-q", "--format", "aescrypt"]), &plain).expect(0).stdout;
+    let out_dir = d.path().join("restore");
+    std::fs::create_dir(&out_dir).unwrap();
+    for signal in ["INT", "TERM", "HUP"] {
+        let mut child = bc_pw(d.path())
+            .env("BACKUPCRYPT_TEST_NAMED_TEMP", "1")
+            .args(["decrypt", "-q", "-", "-o"])
+            .arg(out_dir.join("files.zip"))
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Half the file, and the pipe kept open: the decryption waits for the rest.
+        let mut stdin = child.stdin.take().unwrap();
+        stdin.write_all(&enc[..enc.len() / 2]).unwrap();
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            let names = listing(&out_dir);
+            let written =
+                names.first().map_or(0, |n| std::fs::metadata(out_dir.join(n)).map_or(0, |m| m.len()));
+            if written > 0 {
+                assert!(names[0].starts_with(".files.zip.") && names[0].ends_with(".tmp"), "{names:?}");
+                break;
+            }
+            assert!(Instant::now() < deadline, "{signal}: nothing was written");
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        let pid = child.id().to_string();
+        assert!(
+            std::process::Command::new("kill")
+                .args([&format!("-{signal}"), &pid])
+                .status()
+                .unwrap()
+                .success()
+        );
+        let out = child.wait_with_output().unwrap();
+        drop(stdin);
+        assert_eq!(out.status.code(), Some(130), "{signal}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("interrupted: no unfinished output was left behind"), "{signal}: {stderr}");
+        assert_eq!(listing(&out_dir), Vec::<String>::new(), "{signal}: left behind");
+    }
+}
+
 /// With stderr on a terminal (a pty from util-linux `script`), a progress line
 /// shows the key-derivation phase and the bytes; `--quiet` silences it.
 #[cfg(target_os = "linux")]

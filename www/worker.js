@@ -115,6 +115,8 @@ async function describe(w, file) {
     if (e.name !== 'NotEncrypted') throw e;
     info = { notEncrypted: e.message, fileSize: file.size };
   }
+  // Whether the output can go to private storage: the page says so before Decrypt.
+  info.storage = await storageWorks;
   info.outputName = w.outputName(file.name);
   info.backupDate = w.backupDate(file.name) || null;
   info.zipInside = w.zipInside(file.name);
@@ -311,7 +313,7 @@ function close(id) {
 // written from here (Firefox, and WebKit over http://), a file of its own, offered
 // for saving from there (constant memory; removed on failure); else a Blob assembled
 // from chunks (the engine's memory, or its disk where it pages Blobs out: Chromium).
-async function sink(handle) {
+async function sink(handle, memoryOnly) {
   let out = null;
   if (handle) {
     // Some browsers cannot write a picked file from a worker: fall back.
@@ -337,7 +339,7 @@ async function sink(handle) {
       },
     };
   }
-  const spill = await spillFile();
+  const spill = memoryOnly ? null : await spillFile();
   if (spill) return spill;
   let parts = [];
   return {
@@ -369,6 +371,14 @@ async function spillDir() {
     if (Date.now() - Number(name.split('-')[0]) > SPILL_KEEP_MS) await dir.removeEntry(name).catch(() => {});
   }
 })().catch(() => {});
+
+// Whether a file of its own can be made and written there (asked once, at start).
+const storageWorks = (async () => {
+  const s = await spillFile();
+  if (!s) return false;
+  await s.abort();
+  return true;
+})().catch(() => false);
 
 async function spillFile() {
   const dir = await spillDir();
@@ -416,7 +426,14 @@ const UNTIMED = { time: (_, f) => f(), wait: (_, p) => p, add() {} };
 async function run(m) {
   const job = jobs.get(m.id);
   if (!job) throw new Error('no such job');
-  const out = m.discard ? DISCARD : await sink(m.handle);
+  const out = m.discard ? DISCARD : await sink(m.handle, m.memoryOnly);
+  if (out.where === 'memory' && m.memory && m.memory.need > m.memory.limit) {
+    // The card refused already; this is for an output that ends up in memory anyway.
+    await out.abort();
+    close(m.id);
+    throw Object.assign(new Error(`the decrypted file (up to ${m.memory.need} bytes) would be held in memory, `
+      + `more than the ${m.memory.limit} bytes allowed here`), { name: 'TooLarge' });
+  }
   if (!m.discard) post({ op: 'started', id: m.id, where: out.where, bytes: job.file.size });
   const stages = m.profile ? new Stages() : UNTIMED;
   const started = performance.now();

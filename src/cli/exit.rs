@@ -35,6 +35,9 @@ impl From<Exit> for ExitCode {
     }
 }
 
+/// 130: interrupted (Ctrl-C or a termination signal), as a shell reports SIGINT.
+pub const INTERRUPTED: i32 = 130;
+
 /// The exit code table shown at the end of `--help`.
 pub const HELP: &str = "\
 Exit codes:
@@ -44,7 +47,8 @@ Exit codes:
   3  wrong password (or, for OpenSSL files, wrong options)
   4  damaged input: corrupt or truncated
   5  not an encrypted file, or an unsupported version or feature
-  6  unsafe archive content refused";
+  6  unsafe archive content refused
+130  interrupted (Ctrl-C or terminated): nothing unfinished is left";
 
 /// A failed command: the exit code and one line for people.
 #[derive(Debug)]

@@ -111,6 +111,14 @@ pub fn run() -> ExitCode {
             return if e.use_stderr() { exit::Exit::Usage.into() } else { exit::Exit::Ok.into() };
         }
     };
+    // Interrupted mid-write (Ctrl-C, SIGTERM, SIGHUP; a closed console on Windows): the
+    // hidden temporary files of macOS and Windows are removed before the exit, as the
+    // unnamed ones of Linux vanish by themselves. Nothing partial is left either way.
+    let _ = ctrlc::set_handler(|| {
+        backupcrypt::io::remove_unfinished();
+        eprintln!("backupcrypt: interrupted: no unfinished output was left behind");
+        std::process::exit(exit::INTERRUPTED);
+    });
     let global = cli.global;
     s3::configure(global.s3.clone());
     let result = match cli.command {

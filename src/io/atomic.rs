@@ -6,7 +6,10 @@
 //! on a file system without `O_TMPFILE`: macOS, Windows) a hidden temporary file
 //! beside the destination is used, renamed into place only on success and removed
 //! on error or drop (closed first: Windows cannot rename or delete an open file
-//! reliably). A process killed mid-write can leave that hidden file behind there.
+//! reliably). Those hidden files are also listed for [`remove_unfinished`], which the
+//! CLI's Ctrl-C and termination handler calls before it exits, so an interrupted run
+//! leaves no partial plaintext there either. Only a process killed outright (SIGKILL,
+//! a crash, a power cut) can leave one behind on those systems.
 //! Files are created with mode 0600: they hold decrypted secrets.
 //!
 //! [`AtomicFile::persist`] does not `fsync`: like `cp` and `openssl enc`, it
@@ -19,6 +22,30 @@ use std::fs::{File, OpenOptions};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::string::String;
+use std::sync::Mutex;
+use std::vec::Vec;
+
+/// The hidden temporary files of this process not yet persisted or removed.
+static UNFINISHED: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+fn unfinished() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
+    // A panic while the list was held leaves it usable: it is only ever pushed to and
+    // filtered.
+    UNFINISHED.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+fn forget(path: &Path) {
+    unfinished().retain(|p| p != path);
+}
+
+/// Removes every hidden temporary file this process is still writing (see the module
+/// docs), for a handler of Ctrl-C or a termination signal that then exits without
+/// persisting anything. Unnamed Linux files need nothing: the kernel frees them.
+pub fn remove_unfinished() {
+    for path in unfinished().drain(..) {
+        let _ = std::fs::remove_file(&path);
+    }
+}
 
 /// What to do if the destination exists.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -94,8 +121,9 @@ impl AtomicFile {
             }
             _ => {}
         }
+        // BACKUPCRYPT_TEST_NAMED_TEMP: the tests take the macOS and Windows way on Linux.
         #[cfg(target_os = "linux")]
-        {
+        if std::env::var_os("BACKUPCRYPT_TEST_NAMED_TEMP").is_none() {
             use rustix::fs::{Mode, OFlags};
             let flags = OFlags::TMPFILE | OFlags::WRONLY | OFlags::CLOEXEC;
             if let Ok(fd) = rustix::fs::open(dir_of(dest), flags, Mode::from_raw_mode(0o600)) {
@@ -113,6 +141,7 @@ impl AtomicFile {
         #[cfg(unix)]
         std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
         let file = opts.open(&path)?;
+        unfinished().push(path.clone());
         Ok(AtomicFile { file: Some(file), temp: Temp::Named(path), dest: dest.to_path_buf(), overwrite })
     }
 
@@ -188,6 +217,7 @@ impl AtomicFile {
                 if r.is_err() {
                     let _ = std::fs::remove_file(path);
                 }
+                forget(path);
                 r?;
             }
             Temp::Persisted => return Err(io::Error::other("already persisted")),
@@ -228,6 +258,7 @@ impl Drop for AtomicFile {
         if let Temp::Named(path) = &self.temp {
             drop(self.file.take());
             let _ = std::fs::remove_file(path);
+            forget(path);
         }
     }
 }

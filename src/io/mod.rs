@@ -19,7 +19,7 @@ mod reader;
 mod seekable;
 mod writer;
 
-pub use atomic::{AtomicFile, Overwrite};
+pub use atomic::{AtomicFile, Overwrite, remove_unfinished};
 #[cfg(any(unix, windows))]
 pub use parallel::decrypt_file_parallel;
 pub use reader::DecryptingReader;

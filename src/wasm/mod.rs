@@ -58,9 +58,10 @@ fn opt_str(s: Option<String>) -> JsValue {
 /// Describes a file before any password: `head` is its first 64 KiB (or all of it),
 /// `tail` its last 64 bytes, `file_len` its size.
 ///
-/// Returns `{format, version, kdf, createdBy, fileSize, plaintextSize, authenticated,
-/// armoured, openssl, integrity}`; throws an `Error` named like [`Error`]'s variants
-/// (`NotEncrypted`, `Truncated`, …).
+/// Returns `{format, version, kdf, createdBy, fileSize, plaintextSize, plaintextAtMost,
+/// authenticated, armoured, openssl, integrity}` (`plaintextAtMost`: the most the output
+/// can be, in bytes, for the page's memory estimate); throws an `Error` named like
+/// [`Error`]'s variants (`NotEncrypted`, `Truncated`, …).
 #[wasm_bindgen]
 pub fn inspect(head: &[u8], file_len: f64, tail: &[u8]) -> Result<JsValue, JsValue> {
     let info = crate::inspect::inspect(head, Some(file_len as u64), tail).map_err(|e| js_error(&e))?;
@@ -72,6 +73,11 @@ pub fn inspect(head: &[u8], file_len: f64, tail: &[u8]) -> Result<JsValue, JsVal
     let kdf = match info.kdf {
         Kdf::NotRecorded => String::from("not recorded in the file; tried: PBKDF2-SHA256 10000, then legacy"),
         other => alloc::format!("{other}"),
+    };
+    // Never more than the file itself: the bound where padding or armour hides the size.
+    let at_most = match info.plaintext_size {
+        PlaintextSize::Exact(n) | PlaintextSize::Between(_, n) => n as f64,
+        PlaintextSize::Unknown => file_len,
     };
     let size = match info.plaintext_size {
         PlaintextSize::Exact(n) => alloc::format!("{n}"),
@@ -90,6 +96,7 @@ pub fn inspect(head: &[u8], file_len: f64, tail: &[u8]) -> Result<JsValue, JsVal
         ("createdBy", opt_str(info.created_by)),
         ("fileSize", JsValue::from(file_len)),
         ("plaintextSize", JsValue::from_str(&size)),
+        ("plaintextAtMost", JsValue::from(at_most)),
         ("authenticated", JsValue::from(info.authenticated)),
         ("armoured", JsValue::from(info.base64)),
         // OpenSSL records none of its options: the page offers them for these files.

@@ -1,19 +1,19 @@
-// Restoring many entries of a ZIP backup in one action. Where the File System Access
-// API exists (served over http:// here, with the folder picker answered by an
-// origin-private folder, as a headless browser cannot show the dialog), the entries
-// go into the chosen folder under their checked paths (unsafe and case-duplicate names
-// as entry-N), never over an existing file, and a failed write removes its file and
-// says so. Elsewhere (file://, the picker removed) they come as one plain ZIP, read by
-// Python's zipfile and Info-ZIP; an entry whose CRC-32 is wrong stops it (no ZIP
-// offered); Cancel stops it between entries.
-import { test, before, after } from 'node:test';
+// Restoring many entries of a ZIP backup in one action, in each engine. Where the File
+// System Access API exists (served over http:// here, with the folder picker answered
+// by an origin-private folder, as a headless browser cannot show the dialog; Firefox,
+// which can write such files, takes the same path), the entries go into the chosen folder under
+// their checked paths (unsafe and case-duplicate names as entry-N), never over an
+// existing file, and a failed write removes its file and says so. Without the API
+// (file://, the picker removed) they come as one plain ZIP, read by Python's zipfile
+// and Info-ZIP; an entry whose CRC-32 is wrong stops it (no ZIP offered); Cancel
+// stops it between entries.
+import { before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { createServer } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { workdir, python, pyAesCryptEncrypt, sqlDump, sha256, openPage, card, readZip, PAGE } from './playwright-lib.mjs';
+import { workdir, python, pyAesCryptEncrypt, sqlDump, sha256, digest, eachEngine, openPage, servePage } from './lib.mjs';
 
 const dir = workdir();
 const PASSWORD = 'restore-pw';
@@ -27,6 +27,19 @@ function pythonZip(name, body) {
   const path = join(dir, name);
   execFileSync(python(), ['-c', `import sys, zipfile\nd = sys.argv[1]\nwith zipfile.ZipFile(sys.argv[2], 'w') as z:\n${body}`, dir, path]);
   return path;
+}
+
+/** Reads a ZIP with Python's zipfile (`testzip`) and Info-ZIP (`unzip -t`): name → SHA-256. */
+function readZip(bytes) {
+  const path = join(dir, `read-${randomBytes(4).toString('hex')}.zip`);
+  writeFileSync(path, bytes);
+  execFileSync('unzip', ['-tq', path]);
+  return JSON.parse(execFileSync(python(), ['-c', `
+import sys, json, hashlib, zipfile
+with zipfile.ZipFile(sys.argv[1]) as z:
+    assert z.testzip() is None
+    print(json.dumps({i.filename: hashlib.sha256(z.read(i)).hexdigest() for i in z.infolist()}))
+`, path]));
 }
 
 const files = pythonZip('files.zip', `
@@ -54,8 +67,7 @@ const crcZip = pythonZip('crc.zip', `
 `);
 {
   const b = Buffer.from(readFileSync(crcZip));
-  const at = b.indexOf(Buffer.from('bad.bin')) + 'bad.bin'.length + 1000;
-  b[at] ^= 0xff;
+  b[b.indexOf(Buffer.from('bad.bin')) + 'bad.bin'.length + 1000] ^= 0xff;
   writeFileSync(crcZip, b);
 }
 const crcBackup = pyAesCryptEncrypt(dir, 'crc.zip.encrypted', readFileSync(crcZip), PASSWORD);
@@ -68,140 +80,166 @@ const many = pythonZip('many.zip', `
 `);
 const manyBackup = pyAesCryptEncrypt(dir, 'many.zip.encrypted', readFileSync(many), PASSWORD);
 
-async function listZip(page, n, path) {
-  await page.setInputFiles('#files', [path]);
-  const c = card(page, n);
-  const list = c.getByRole('button', { name: 'List ZIP contents' });
-  await list.waitFor();
-  await c.getByLabel(/^Password for/).fill(PASSWORD);
-  await list.click();
-  await c.locator('.zip tbody tr').first().waitFor();
-  return c;
-}
-
-const zipStatus = async (c) => (await c.locator('.zip .status').textContent()).trim();
-const settled = (c) => c.locator('.zip .status.ok, .zip .status.bad').waitFor({ timeout: 60000 });
-
-test('File System Access: everything into a chosen folder, under checked paths; a failed write removes its file', async () => {
-  const html = readFileSync(PAGE);
-  let served = 0;
-  const server = createServer((req, res) => {
-    served++;
-    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-    res.end(html);
-  });
-  await new Promise((r) => server.listen(0, '127.0.0.1', r));
-  const ctx = await openPage({ url: `http://127.0.0.1:${server.address().port}/backupcrypt.html`, removeSavePicker: false });
-  try {
-    const { page } = ctx;
-    await page.evaluate(() => {
-      window.showDirectoryPicker = async () => {
-        const root = await navigator.storage.getDirectory();
-        return root.getDirectoryHandle(window.folder, { create: true });
-      };
-      // Every file under an origin-private folder, with its data's SHA-256.
-      window.tree = async (name) => {
-        const out = {};
-        const walk = async (d, prefix) => {
-          for await (const [n, h] of d.entries()) {
-            if (h.kind === 'directory') await walk(h, `${prefix}${n}/`);
-            else {
-              const bytes = await (await h.getFile()).arrayBuffer();
-              const sum = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
-              out[prefix + n] = [...sum].map((x) => x.toString(16).padStart(2, '0')).join('');
-            }
-          }
-        };
-        await walk(await (await navigator.storage.getDirectory()).getDirectoryHandle(name), '');
-        return out;
-      };
-      window.folder = 'restore';
-    });
-    const c = await listZip(page, 0, backup);
-    await c.getByRole('button', { name: 'Save all to a folder' }).click();
-    await settled(c);
-    assert.match(await zipStatus(c), /^Saved 5 entries into restore, each under its checked path/);
-    assert.deepEqual(await page.evaluate(() => window.tree('restore')), expected);
-
-    // Again into the same folder: nothing is overwritten.
-    await c.getByRole('button', { name: 'Save all to a folder' }).click();
-    await c.locator('.zip .status.ok', { hasText: 'already existed' }).waitFor({ timeout: 60000 });
-    assert.match(await zipStatus(c), /^Saved 0 entries into restore.* 5 already existed and were left as they were/);
-
-    // A write that fails (the disk is full): the file it started is removed, and the page says so.
-    await page.evaluate(() => {
-      window.folder = 'full';
-      FileSystemWritableFileStream.prototype.write = function () {
-        return Promise.reject(new DOMException('no space left (test)', 'QuotaExceededError'));
-      };
-    });
-    await c.getByRole('checkbox', { name: 'Select scans/scan.pdf' }).check();
-    await c.getByRole('button', { name: 'Save selected to a folder' }).click();
-    await c.locator('.zip .status.bad', { hasText: 'Could not write' }).waitFor({ timeout: 60000 });
-    assert.match(await zipStatus(c),
-      /^Could not write scans\/scan\.pdf \(QuotaExceededError: no space left \(test\)\); the file was removed\. 0 entries were saved before it/);
-    assert.deepEqual(await page.evaluate(() => window.tree('full')), {});
-    assert.deepEqual(ctx.requests, []);
-    assert.equal(served, 1);
-    assert.deepEqual(ctx.errors, []);
-  } finally {
-    await ctx.close();
-    server.close();
+eachEngine((engine, test) => {
+  async function listZip(ctx, path) {
+    const n = await ctx.add(path);
+    await ctx.ready(n);
+    await ctx.fill(n, PASSWORD);
+    await ctx.click(n, 'List ZIP contents');
+    await ctx.waitFor((t, n) => !!t.card(n).querySelector('.zip tbody tr'), [n], { what: 'the entries' });
+    return n;
   }
-});
+  const zipStatus = (ctx, n) => ctx.run((t, n) => {
+    const s = t.card(n).querySelector('.zip .status');
+    return { text: s.textContent.trim(), cls: s.className };
+  }, n);
+  /** Waits until the ZIP browser's status matches `re` (and is ok or bad); returns its text. */
+  const zipOutcome = (ctx, n, re = /./, timeout = 120000) => ctx.waitFor((t, n, re) => {
+    const s = t.card(n).querySelector('.zip .status');
+    return /\b(ok|bad)\b/.test(s.className) && re.test(s.textContent) && s.textContent.trim();
+  }, [n, re], { timeout, what: `card ${n}'s ZIP outcome ${re}` });
 
-let ctx;
-before(async () => { ctx = await openPage(); });
-after(async () => {
-  assert.deepEqual(ctx.requests, []);
-  assert.deepEqual(ctx.errors, []);
-  await ctx.close();
-});
+  test('File System Access: everything into a chosen folder, under checked paths; a failed write removes its file', async () => {
+    const server = await servePage();
+    const ctx = await openPage(engine, { url: server.url, removeSavePicker: false });
+    try {
+      // The page saves into a folder where the engine offers a folder picker; it can
+      // then write files from the page. An engine without the picker (Firefox, WebKit)
+      // takes the one-ZIP path below, but where it can write such files (Firefox) the
+      // folder path is checked here all the same, with the picker answered.
+      const can = await ctx.run(async () => {
+        let writable = false;
+        try {
+          await navigator.storage.getDirectory();
+          writable = typeof FileSystemFileHandle !== 'undefined' && 'createWritable' in FileSystemFileHandle.prototype;
+        } catch (_) { /* no origin-private file system */ }
+        return { picker: typeof window.showDirectoryPicker === 'function', writable };
+      });
+      if (!can.writable) {
+        assert.equal(can.picker, false, `[${engine}] a folder picker without a way to write into it`);
+        return;
+      }
+      await ctx.run(() => {
+        window.folder = 'restore';
+        window.showDirectoryPicker = async () => {
+          const root = await navigator.storage.getDirectory();
+          return root.getDirectoryHandle(window.folder, { create: true });
+        };
+        // Every file under an origin-private folder, with its data's SHA-256.
+        window.tree = async (name) => {
+          const out = {};
+          const walk = async (d, prefix) => {
+            for await (const [n, h] of d.entries()) {
+              if (h.kind === 'directory') await walk(h, `${prefix}${n}/`);
+              else {
+                const sum = new Uint8Array(await crypto.subtle.digest('SHA-256', await (await h.getFile()).arrayBuffer()));
+                out[prefix + n] = [...sum].map((x) => x.toString(16).padStart(2, '0')).join('');
+              }
+            }
+          };
+          await walk(await (await navigator.storage.getDirectory()).getDirectoryHandle(name), '');
+          return out;
+        };
+        return true;
+      });
+      const n = await listZip(ctx, backup);
+      await ctx.click(n, 'Save all to a folder');
+      assert.match(await zipOutcome(ctx, n, /^Saved/), /^Saved 5 entries into restore, each under its checked path/);
+      assert.deepEqual(await ctx.run(() => window.tree('restore')), expected);
 
-test('without File System Access: everything as one plain ZIP, read by zipfile and Info-ZIP', async () => {
-  const c = await listZip(ctx.page, 0, backup);
-  await c.getByRole('button', { name: 'Save all as one ZIP' }).click();
-  await settled(c);
-  assert.match(await zipStatus(c), /^5 entries written into one ZIP/);
-  const [download] = await Promise.all([ctx.page.waitForEvent('download'), c.locator('.zip a.save').click()]);
-  assert.equal(download.suggestedFilename(), 'selected-2022-10-01--00-00-05--part-1.zip');
-  assert.deepEqual(readZip(await download.path()), expected);
-});
+      // Again into the same folder: nothing is overwritten.
+      await ctx.click(n, 'Save all to a folder');
+      assert.match(await zipOutcome(ctx, n, /already existed/), /^Saved 0 entries into restore.* 5 already existed and were left as they were/);
 
-test('an entry whose CRC-32 is wrong stops the ZIP: nothing is offered', async () => {
-  const c = await listZip(ctx.page, 1, crcBackup);
-  await c.getByRole('button', { name: 'Save all as one ZIP' }).click();
-  await settled(c);
-  assert.match(await zipStatus(c), /^The file is damaged.*CRC-32.*No ZIP was made/);
-  assert.equal(await c.locator('.zip a.save').count(), 0);
-  // The entry alone is refused the same way; the good one still downloads.
-  await c.getByRole('button', { name: 'Download bad.bin' }).click();
-  await c.locator('.zip .status.bad', { hasText: 'bad.bin was not saved' }).waitFor();
-  const [good] = await Promise.all([
-    ctx.page.waitForEvent('download'),
-    c.getByRole('button', { name: 'Download good.txt' }).click(),
-  ]);
-  assert.equal(readFileSync(await good.path()).toString(), 'fine');
-});
+      // A write that fails (the disk is full): the file it started is removed, and the page says so.
+      await ctx.run(() => {
+        window.folder = 'full';
+        FileSystemWritableFileStream.prototype.write = function () {
+          return Promise.reject(new DOMException('no space left (test)', 'QuotaExceededError'));
+        };
+        return true;
+      });
+      await ctx.run((t, n) => { t.find(n, 'input[type=checkbox]', 'Select scans/scan.pdf').click(); return true; }, n);
+      await ctx.click(n, 'Save selected to a folder');
+      assert.match(await zipOutcome(ctx, n, /Could not write/),
+        /^Could not write scans\/scan\.pdf \(QuotaExceededError: no space left \(test\)\); the file was removed\. 0 entries were saved before it/);
+      assert.deepEqual(await ctx.run(() => window.tree('full')), {});
+      assert.deepEqual(await ctx.requests(), []);
+      assert.deepEqual(server.served.filter((u) => u !== '/favicon.ico'), ['/backupcrypt.html']);
+      assert.deepEqual((await ctx.errors()).filter((e) => !/favicon\.ico/.test(e)), []);
+    } finally {
+      await ctx.close();
+      await server.close();
+    }
+  });
 
-test('Cancel stops the ZIP between entries; a second try makes all of it', async () => {
-  const c = await listZip(ctx.page, 2, manyBackup);
-  await c.getByRole('button', { name: 'Save all as one ZIP' }).click();
-  // At once: the worker hears it after the first entry (it yields to messages between entries).
-  await c.getByRole('button', { name: 'Cancel saving' }).click();
-  await settled(c);
-  assert.equal(await zipStatus(c), 'Cancelled: no ZIP was made.');
-  assert.equal(await c.locator('.zip a.save').count(), 0);
+  let ctx;
+  before(async () => {
+    ctx = await openPage(engine);
+    // file://: no folder picker (and a headless browser could not show it).
+    await ctx.run(() => { delete window.showDirectoryPicker; return true; });
+  });
+  after(async () => {
+    assert.deepEqual(await ctx.requests(), []);
+    assert.deepEqual(await ctx.errors(), []);
+    await ctx.close();
+  });
 
-  await c.getByRole('button', { name: 'Save all as one ZIP' }).click();
-  await c.locator('.zip .status.ok').waitFor({ timeout: 120000 });
-  const [download] = await Promise.all([ctx.page.waitForEvent('download'), c.locator('.zip a.save').click()]);
-  const got = readZip(await download.path());
-  assert.equal(Object.keys(got).length, 24);
-  const listed = JSON.parse(execFileSync(python(), ['-c', `
+  /** Clicks the Save link of card `n`'s ZIP browser; returns the name and the bytes. */
+  async function saveZip(n) {
+    const before = await ctx.run((t) => t.downloads.length);
+    await ctx.click(n, /^Save /, '.zip a.save');
+    await ctx.waitFor((t, i) => t.downloads.length > i, [before], { what: 'a download' });
+    const d = await ctx.run(async (t, i) => {
+      const { name, href } = t.downloads[i];
+      const bytes = new Uint8Array(await t.blobs.get(href).arrayBuffer());
+      let s = '';
+      for (let j = 0; j < bytes.length; j += 0x8000) s += String.fromCharCode(...bytes.subarray(j, j + 0x8000));
+      return { name, base64: btoa(s) };
+    }, before);
+    return { name: d.name, bytes: Buffer.from(d.base64, 'base64') };
+  }
+
+  test('without File System Access: everything as one plain ZIP, read by zipfile and Info-ZIP', async () => {
+    const n = await listZip(ctx, backup);
+    await ctx.click(n, 'Save all as one ZIP');
+    assert.match(await zipOutcome(ctx, n), /^5 entries written into one ZIP/);
+    const { name, bytes } = await saveZip(n);
+    assert.equal(name, 'selected-2022-10-01--00-00-05--part-1.zip');
+    assert.deepEqual(readZip(bytes), expected);
+  });
+
+  test('an entry whose CRC-32 is wrong stops the ZIP: nothing is offered', async () => {
+    const n = await listZip(ctx, crcBackup);
+    await ctx.click(n, 'Save all as one ZIP');
+    assert.match(await zipOutcome(ctx, n), /^The file is damaged.*CRC-32.*No ZIP was made/);
+    assert.equal(await ctx.count(n, '.zip a.save'), 0);
+    // The entry alone is refused the same way; the good one still downloads.
+    await ctx.click(n, 'Download bad.bin');
+    await zipOutcome(ctx, n, /bad\.bin was not saved/);
+    assert.deepEqual(await ctx.download(() => ctx.click(n, 'Download good.txt')),
+      { name: 'good.txt', digest: digest(Buffer.from('fine')) });
+  });
+
+  test('Cancel stops the ZIP between entries; a second try makes all of it', async () => {
+    const n = await listZip(ctx, manyBackup);
+    // At once: the worker hears it after the first entry (it yields to messages between entries).
+    await ctx.run((t, n) => {
+      t.button(n, 'Save all as one ZIP').click();
+      t.button(n, 'Cancel saving').click();
+      return true;
+    }, n);
+    assert.equal(await zipOutcome(ctx, n), 'Cancelled: no ZIP was made.');
+    assert.equal(await ctx.count(n, '.zip a.save'), 0);
+
+    await ctx.click(n, 'Save all as one ZIP');
+    assert.match(await zipOutcome(ctx, n, /written into one ZIP/, 300000), /^24 entries written into one ZIP/);
+    const { bytes } = await saveZip(n);
+    const listed = JSON.parse(execFileSync(python(), ['-c', `
 import sys, json, hashlib, zipfile
 with zipfile.ZipFile(sys.argv[1]) as z:
     print(json.dumps({i.filename: hashlib.sha256(z.read(i)).hexdigest() for i in z.infolist()}))
 `, many]));
-  assert.deepEqual(got, listed);
+    assert.deepEqual(readZip(bytes), listed);
+  });
 });

@@ -9,10 +9,11 @@ function addCard(file) {
   // What the card's parts share: the file, its header's description once read, and
   // whether a decryption is running.
   const c = {
-    id, n, file, info: null, running: false,
+    id, n, file, info: null, plan: null, running: false,
     setStatus: (text, kind) => setStatusOf(status, text, kind),
     // A file with a header, or one without when the options say it has none.
-    canDecrypt: () => !!c.info && (!c.info.notEncrypted || c.options.headerless()),
+    // Refused (before any work) when the output would not fit where it is kept.
+    canDecrypt: () => !!c.info && c.plan.fits && (!c.info.notEncrypted || c.options.headerless()),
   };
   const info = el('dl', { class: 'info' });
   c.password = passwordField(n, file.name);
@@ -29,11 +30,13 @@ function addCard(file) {
   const row = (k, v) => { if (v != null && v !== '') info.append(el('dt', {}, k), el('dd', {}, String(v))); };
   function describe(i) {
     c.info = i;
+    c.plan = outputPlan(i);
     if (i.notEncrypted) {
       // Maybe an OpenSSL file made without its header (-nosalt, -S): only the
       // options can open it.
       row('File size', bytes(i.fileSize));
       row('Will be saved as', i.outputName);
+      row('Memory', c.plan.text);
       c.setStatus(`${explain({ name: 'NotEncrypted', message: i.notEncrypted })} If it is an OpenSSL file made with -nosalt or -S, choose them under "OpenSSL options".`, 'bad');
       run.ready(false);
       return;
@@ -46,11 +49,14 @@ function addCard(file) {
     row('Backup date', i.backupDate);
     row('Integrity', i.integrity);
     row('Will be saved as', i.outputName);
+    row('Memory', c.plan.text);
     // AES Crypt records its options; OpenSSL does not, so only its files offer them.
     c.options.box.classList.toggle('hidden', !i.openssl);
-    run.ready();
+    run.ready(c.canDecrypt());
     zip.ready(i.zipInside);
-    c.setStatus('Ready: enter the password.');
+    // Listing a ZIP holds one entry at a time, so it stays offered.
+    if (c.plan.fits) c.setStatus('Ready: enter the password.');
+    else c.setStatus(c.plan.refusal, 'bad');
   }
 
   link.listen(id, (m) => {

@@ -57,7 +57,12 @@ function decryption(c, form) {
     cancel.disabled = false;
     c.setStatus('Decrypting… (the output is not verified until the end)');
     announce(`Decrypting ${c.file.name}`);
-    link.send({ op: 'run', id: c.id, handle, profile: link.profile });
+    // The worker refuses too, should the output end up in memory after all (a picker
+    // that failed).
+    link.send({
+      op: 'run', id: c.id, handle, profile: link.profile, memoryOnly: link.memoryOnly,
+      memory: { need: c.plan.need, limit: memoryLimit },
+    });
   }
 
   function progress(m) {

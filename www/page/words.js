@@ -27,6 +27,7 @@ const ADVICE = {
   QuotaExceededError: 'There is not enough space to save the file. Nothing was saved.',
   InvalidInput: 'Check the password, key file and OpenSSL options.',
   KeyFile: 'The key file cannot be read.',
+  TooLarge: 'Too large to decrypt in this browser\'s memory. Nothing was saved.',
   Stalled: 'The decryption stopped: one of its steps did not finish. Nothing was saved.',
   WorkerFailed: 'The page\'s worker failed. Nothing was saved.',
   OutputLost: 'The browser could not keep the decrypted file in its memory, so nothing can be saved. Try again with a browser that asks where to save (Chrome or Edge), or use the backupcrypt command.',
