@@ -235,16 +235,25 @@ fn uploads_reads_and_verifies_against_a_real_s3_server() {
     let zkey = format!("{files}/2024-01-30--13-00-05.zip.encrypted");
     run(s3.bc(dir, "uploader").args(["archive", "t", "-o", &zkey])).expect(0);
     let r = run(s3.bc(dir, "reader").args(["ls", &zkey, "--json"])).expect(0);
-    let (gets, received) = stats(&r.stderr);
+    let (gets, ls_received) = stats(&r.stderr);
     assert!(gets <= 4, "ls made {gets} GETs");
-    assert!(received < 1 << 20, "ls received {received} bytes");
+    assert!(ls_received < 1 << 20, "ls received {ls_received} bytes");
     assert!(r.stdout_str().matches("\"name\"").count() >= 10_001, "entries missing from the listing");
+    // extract reads at most what ls reads (the ends and the central directory, ~0.6 MB here) and
+    // then about the entry: its local header's 64 KiB window, then exactly what the entry still needs.
     let out = dir.join("out");
     let r = run(s3.bc(dir, "reader").args(["extract", &zkey, "-C", out.to_str().unwrap(), "t/big.bin"]))
         .expect(0);
-    // About the entry's size: the entry, the directory (~0.6 MB here) and at most one 1 MiB window more.
     let (_, received) = stats(&r.stderr);
-    assert!((6 << 20..(6 << 20) + (2 << 20)).contains(&received), "extract received {received} bytes");
+    assert!(
+        (6 << 20..=ls_received + (6 << 20) + (64 << 10)).contains(&received),
+        "extract of 6 MiB received {received} bytes, ls {ls_received}"
+    );
+    let r = run(s3.bc(dir, "reader").args(["extract", &zkey, "-C", out.to_str().unwrap(), "t/d/05000"]))
+        .expect(0);
+    let (_, received) = stats(&r.stderr);
+    assert!(received <= ls_received + (64 << 10) + 64, "extract of 5 bytes received {received} bytes");
+    assert_eq!(std::fs::read(out.join("t/d/05000")).unwrap(), b"5000\n");
     assert!(std::fs::read(out.join("t/big.bin")).unwrap() == big);
 
     // archive from a source bucket (another identity's), in parts, straight into the backup bucket.
@@ -355,4 +364,125 @@ fn a_server_that_goes_away_mid_upload_leaves_no_object() {
     assert_ne!(out.status.code(), Some(0), "the upload succeeded without a server");
     s3.script("restart");
     assert_eq!(s3.versions("production/"), Vec::<String>::new(), "an object appeared");
+}
+
+/// backupcrypt finds credentials, region and endpoint as the AWS CLI does: each case is run
+/// through both (`inspect` and `aws s3api head-object`, which only the reader may do), in an
+/// environment of nothing but what the case sets and a home directory of the test's own.
+#[test]
+fn credentials_are_found_as_the_aws_cli_finds_them() {
+    let tmp = tempdir();
+    let dir = tmp.path();
+    let s3 = Server::start(dir);
+    std::fs::write(dir.join("d.sql"), dump(1000, true)).unwrap();
+    let path = "production/database/2024-03-01--00-00-00.sql.encrypted";
+    let key = format!("s3://backups/{path}");
+    run(s3.bc(dir, "uploader").args(["encrypt", "--format", "openssl", "-o", &key, "--", "cat", "d.sql"]))
+        .expect(0);
+
+    let endpoint = s3.env["S3_ENDPOINT"].clone();
+    let (reader, uploader) = (
+        (s3.env["S3_READER_KEY"].clone(), s3.env["S3_READER_SECRET"].clone()),
+        (s3.env["S3_UPLOADER_KEY"].clone(), s3.env["S3_UPLOADER_SECRET"].clone()),
+    );
+    let home = dir.join("home");
+    std::fs::create_dir_all(home.join(".aws")).unwrap();
+    let home_files = |credentials: &str, config: &str| {
+        std::fs::write(home.join(".aws/credentials"), credentials).unwrap();
+        std::fs::write(home.join(".aws/config"), config).unwrap();
+    };
+    // Runs a case through both; `reads`: whether the reader's identity was found (else the
+    // uploader's, which is refused). Gives backupcrypt's stderr.
+    let case = |what: &str, vars: &[(&str, &str)], extra: &[&str], reads: bool| -> String {
+        let clean = |c: &mut Command| {
+            for (k, _) in std::env::vars() {
+                if k.starts_with("AWS_") {
+                    c.env_remove(k);
+                }
+            }
+            c.env("HOME", &home).envs(vars.iter().copied());
+        };
+        let mut bc = cli_support::bc_pw(dir);
+        clean(&mut bc);
+        let bc = bc.args(["inspect", &key]).args(extra).output().unwrap();
+        let mut aws = Command::new(venv().join("bin/aws"));
+        clean(&mut aws);
+        let aws = aws
+            .args(["s3api", "head-object", "--bucket", "backups", "--key", path])
+            .args(extra)
+            .output()
+            .unwrap();
+        let (bc_err, aws_err) = (String::from_utf8_lossy(&bc.stderr), String::from_utf8_lossy(&aws.stderr));
+        assert_eq!(aws.status.success(), reads, "{what}: the AWS CLI: {aws_err}");
+        assert_eq!(bc.status.success(), reads, "{what}: backupcrypt: {bc_err}");
+        if !reads {
+            assert!(bc_err.contains("AccessDenied") || bc_err.contains("403"), "{what}: {bc_err}");
+        }
+        bc_err.into_owned()
+    };
+
+    // The shared files in ~/.aws: [default], then the profile named by AWS_PROFILE.
+    home_files(
+        &format!(
+            "[default]\naws_access_key_id = {}\naws_secret_access_key = {}\n\
+             [up]\naws_access_key_id = {}\naws_secret_access_key = {}\n",
+            reader.0, reader.1, uploader.0, uploader.1
+        ),
+        &format!(
+            "[default]\nregion = us-east-1\nendpoint_url = {endpoint}\n[profile up]\nendpoint_url = {endpoint}\n"
+        ),
+    );
+    case("~/.aws, default profile", &[], &[], true);
+    case("~/.aws, AWS_PROFILE", &[("AWS_PROFILE", "up")], &[], false);
+    // Keys in the environment come before AWS_PROFILE; --profile comes before them.
+    let env_reader = [("AWS_ACCESS_KEY_ID", reader.0.as_str()), ("AWS_SECRET_ACCESS_KEY", reader.1.as_str())];
+    let env_uploader =
+        [("AWS_ACCESS_KEY_ID", uploader.0.as_str()), ("AWS_SECRET_ACCESS_KEY", uploader.1.as_str())];
+    case(
+        "environment keys and AWS_PROFILE",
+        &[env_reader[0], env_reader[1], ("AWS_PROFILE", "up")],
+        &[],
+        true,
+    );
+    case(
+        "environment keys and --profile",
+        &[env_uploader[0], env_uploader[1]],
+        &["--profile", "default"],
+        true,
+    );
+    // Files named by AWS_SHARED_CREDENTIALS_FILE and AWS_CONFIG_FILE (the server's, with its profiles).
+    case(
+        "named files",
+        &[
+            ("AWS_SHARED_CREDENTIALS_FILE", &s3.env["AWS_SHARED_CREDENTIALS_FILE"]),
+            ("AWS_CONFIG_FILE", &s3.env["AWS_CONFIG_FILE"]),
+            ("AWS_PROFILE", "reader"),
+        ],
+        &[],
+        true,
+    );
+    // The endpoint: AWS_ENDPOINT_URL without any file; --endpoint-url before it.
+    home_files("", "");
+    case("AWS_ENDPOINT_URL", &[env_reader[0], env_reader[1], ("AWS_ENDPOINT_URL", &endpoint)], &[], true);
+    case(
+        "--endpoint-url",
+        &[env_reader[0], env_reader[1], ("AWS_ENDPOINT_URL", "http://127.0.0.1:9")],
+        &["--endpoint-url", &endpoint],
+        true,
+    );
+
+    // What backupcrypt does not follow is named, with the way out.
+    home_files("", "[profile ci]\ncredential_process = /bin/false\n");
+    let mut bc = cli_support::bc_pw(dir);
+    for (k, _) in std::env::vars().filter(|(k, _)| k.starts_with("AWS_")) {
+        bc.env_remove(k);
+    }
+    let r = run(bc.env("HOME", &home).env("AWS_PROFILE", "ci").args(["inspect", &key])).expect(1);
+    assert!(
+        r.stderr.contains("profile 'ci'")
+            && r.stderr.contains("credential_process")
+            && r.stderr.contains("aws configure export-credentials"),
+        "{}",
+        r.stderr
+    );
 }

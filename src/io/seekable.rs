@@ -38,6 +38,9 @@ pub struct SeekableDecryptor<R> {
     window: Zeroizing<Vec<u8>>,
     window_start: u64,
     window_size: usize,
+    /// The next load's size for small reads: [`DEFAULT_WINDOW`] after a seek,
+    /// doubling (up to `window_size`) while the reads go on where the window ended.
+    readahead: usize,
     scratch: Zeroizing<Vec<u8>>,
     bytes_read: u64,
 }
@@ -80,13 +83,19 @@ impl<R: Read + Seek> SeekableDecryptor<R> {
             window: Zeroizing::new(Vec::new()),
             window_start: 0,
             window_size: DEFAULT_WINDOW,
+            readahead: DEFAULT_WINDOW,
             scratch: Zeroizing::new(Vec::new()),
             bytes_read,
         })
     }
 
-    /// Sets the size of the decrypted window (rounded up to whole blocks, at
-    /// least one block). Larger windows mean fewer, larger reads.
+    /// Sets the largest decrypted window (rounded up to whole blocks, at least one
+    /// block). Larger windows mean fewer, larger reads of `inner`: a read of many
+    /// bytes (a ZIP's central directory) is fetched at once, up to this size, and
+    /// small reads that go on sequentially (an entry's data) fetch windows that
+    /// double from [`DEFAULT_WINDOW`] up to it. Over S3, where each fetch is a
+    /// request, a large window keeps requests few, and the doubling keeps the
+    /// bytes fetched close to what is read.
     pub fn with_window(mut self, bytes: usize) -> Self {
         self.window_size = bytes.max(16).div_ceil(16) * 16;
         self
@@ -148,11 +157,17 @@ impl<R: Read + Seek> SeekableDecryptor<R> {
         v.finish(&tag)
     }
 
-    /// Makes the window cover plaintext offset `pos` (< len).
-    fn load(&mut self, pos: u64) -> Result<()> {
+    /// Makes the window cover plaintext offset `pos` (< len), and as much of the
+    /// `want` bytes from there as the window size allows: exactly those for a large
+    /// read (the caller knows what it needs), else the read-ahead.
+    fn load(&mut self, pos: u64, want: usize) -> Result<()> {
+        let sequential = !self.window.is_empty() && pos == self.window_start + self.window.len() as u64;
+        self.readahead = if sequential { (self.readahead * 2).min(self.window_size) } else { DEFAULT_WINDOW };
+        let size = if want >= DEFAULT_WINDOW { want } else { self.readahead }.min(self.window_size);
         let first = pos / BLOCK;
         let blocks = self.cipher.blocks();
-        let count = (self.window_size as u64 / BLOCK).min(blocks - first);
+        let count = ((pos % BLOCK) as usize + size).div_ceil(BLOCK as usize).max(1) as u64;
+        let count = count.min(self.window_size as u64 / BLOCK).max(1).min(blocks - first);
         let prev = self.cipher.needs_previous_block(first);
         let ct_start = self.cipher.ciphertext_start();
         let from = ct_start + (first - u64::from(prev)) * BLOCK;
@@ -185,7 +200,7 @@ impl<R: Read + Seek> Read for SeekableDecryptor<R> {
         let in_window =
             self.pos >= self.window_start && self.pos < self.window_start + self.window.len() as u64;
         if !in_window {
-            self.load(self.pos)?;
+            self.load(self.pos, buf.len())?;
         }
         let off = (self.pos - self.window_start) as usize;
         let n = buf.len().min(self.window.len() - off);

@@ -4,10 +4,10 @@
 //! * [`Client`]: credentials, region and endpoint found the way the AWS CLI finds
 //!   them ([`Config`]), and the handful of S3 requests backupcrypt makes.
 //! * [`Upload`]: a `Write` that becomes **one** object through a multipart upload,
-//!   every part sent with its `Content-MD5` (S3 demands an integrity header on
-//!   writes to an Object Lock bucket), three parts sent at once, memory bounded by
-//!   four parts, and completed only by [`Upload::finish`]: a stream that fails or is dropped half-way never
-//!   becomes an object (the parts stay invisible, and the bucket's
+//!   every part sent with its CRC32 as the AWS CLI does (S3 demands an integrity
+//!   checksum on writes to an Object Lock bucket), three 8 MiB parts sent at once,
+//!   four part buffers in all, reused, and completed only by [`Upload::finish`]: a
+//!   stream that fails or is dropped half-way never becomes an object (the parts stay invisible, and the bucket's
 //!   `AbortIncompleteMultipartUpload` rule removes them; docs/BUCKET.md).
 //! * [`RangeReader`]: `Read + Seek` over ranged GETs with a small read cache, for
 //!   the random-access ZIP reader: `ls` of a backup fetches its head, its tail and
@@ -58,7 +58,7 @@ mod range;
 mod upload;
 mod url;
 
-pub use client::{Client, Listed, Stats, stats};
+pub use client::{Client, Listed, PartSent, Stats, stats};
 pub use config::Config;
 pub use range::{ObjectReader, RangeReader};
 pub use upload::{PART_SIZE, Sealed, Upload};

@@ -7,20 +7,24 @@ use std::{format, vec};
 
 use core::sync::atomic::{AtomicBool, Ordering};
 use std::io::{self, Write};
-use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::sync::mpsc::{Receiver, Sender, SyncSender, TryRecvError, channel, sync_channel};
 use std::sync::{Mutex, PoisonError};
 use std::thread::JoinHandle;
 
-use super::client::Client;
+use super::client::{Client, PartSent};
 use super::url::S3Url;
 
-/// The first parts' size. S3 takes at most 10,000 parts of at least 5 MiB (the last
-/// one may be smaller); the size grows by this much every 1,000 parts, so that a
-/// stream of up to ~440 GiB fits while memory stays at [`SENDERS`] + 1 parts for
-/// common sizes.
+/// The first parts' size, the AWS CLI's (`multipart_chunksize`, 8 MiB). S3 takes at
+/// most 10,000 parts of at least 5 MiB (the last one may be smaller); the size
+/// grows by this much every 1,000 parts, so that a stream of up to ~440 GiB fits.
 pub const PART_SIZE: usize = 8 << 20;
-/// Parts sent at once (one connection each): one request at a time would leave the
-/// link idle while the server answers.
+/// Parts sent at once (one connection each). One request at a time leaves the
+/// link idle while the server stores a part and answers. With the part being
+/// filled, memory holds `SENDERS + 1` parts: 32 MiB, and the whole process stays
+/// near 54 MiB (the encryption and the checks on the way hold ~20 MiB more).
+/// Two to six were measured on the local SeaweedFS: the server's CPU is the
+/// limit, and the differences were within the noise of a shared machine, while
+/// each sender costs 8 MiB (docs/BENCHMARKS.md, "S3").
 pub const SENDERS: usize = 3;
 
 type Part = (u16, Vec<u8>);
@@ -28,8 +32,12 @@ type Part = (u16, Vec<u8>);
 /// A `Write` that becomes the object `url` only when [`Upload::finish`] succeeds.
 ///
 /// Parts go up on [`SENDERS`] threads of their own while the next one fills, each
-/// with its `Content-MD5`; at most [`SENDERS`] + 1 parts are in memory (one filling,
-/// the others sending: a part is handed over only to an idle sender).
+/// with its CRC32 (`x-amz-checksum-crc32`, what the AWS CLI sends; S3 wants an
+/// integrity checksum on writes to an Object Lock bucket). Exactly
+/// [`SENDERS`] + 1 part buffers are ever allocated: a part is handed over only to
+/// an idle sender, and senders give their buffer back for the next part, so
+/// memory stays flat however long the stream.
+///
 /// If the writer is dropped without `finish` (a failed producer, a killed
 /// process, a lost connection), the upload is never completed: S3 shows no object
 /// and no new version. The upload is then aborted where the identity may (the
@@ -42,7 +50,11 @@ pub struct Upload {
     buf: Vec<u8>,
     part: u16,
     sender: Option<SyncSender<Part>>,
-    worker: Option<JoinHandle<io::Result<Vec<String>>>>,
+    /// Buffers the senders are done with.
+    free: Receiver<Vec<u8>>,
+    /// Buffers allocated so far (at most [`SENDERS`] + 1).
+    buffers: usize,
+    worker: Option<JoinHandle<io::Result<Vec<PartSent>>>>,
     written: u64,
 }
 
@@ -59,19 +71,22 @@ impl Upload {
     pub fn start(client: &Client, url: &S3Url) -> io::Result<Upload> {
         let upload_id = client.create_multipart(&url.bucket, &url.key)?;
         let (sender, receiver) = sync_channel::<Part>(0);
+        let (give_back, free) = channel::<Vec<u8>>();
         let worker = {
             let (client, url, id) = (client.clone(), url.clone(), upload_id.clone());
             std::thread::Builder::new()
                 .name("s3-upload".into())
-                .spawn(move || send_parts(&client, &url, &id, receiver))?
+                .spawn(move || send_parts(&client, &url, &id, receiver, give_back))?
         };
         Ok(Upload {
             client: client.clone(),
             url: url.clone(),
             upload_id,
-            buf: Vec::with_capacity(part_size(1)),
+            buf: Vec::new(),
             part: 0,
             sender: Some(sender),
+            free,
+            buffers: 0,
             worker: Some(worker),
             written: 0,
         })
@@ -92,11 +107,31 @@ impl Upload {
         }
     }
 
+    /// A buffer for the next part: one a sender gave back, a new one while fewer
+    /// than [`SENDERS`] + 1 exist, else the next one given back.
+    fn next_buffer(&mut self) -> io::Result<Vec<u8>> {
+        let mut buf = match self.free.try_recv() {
+            Ok(b) => b,
+            Err(TryRecvError::Empty) if self.buffers <= SENDERS => {
+                self.buffers += 1;
+                Vec::new()
+            }
+            Err(TryRecvError::Empty) => match self.free.recv() {
+                Ok(b) => b,
+                Err(_) => return Err(self.worker_error()),
+            },
+            Err(TryRecvError::Disconnected) => return Err(self.worker_error()),
+        };
+        buf.clear();
+        buf.reserve_exact(part_size(self.part + 1));
+        Ok(buf)
+    }
+
     fn send_part(&mut self) -> io::Result<()> {
         self.part = self.part.checked_add(1).filter(|&p| p <= 10_000).ok_or_else(|| {
             io::Error::other("more than 10,000 parts: the stream is too large for one S3 object")
         })?;
-        let data = core::mem::replace(&mut self.buf, Vec::with_capacity(part_size(self.part + 1)));
+        let data = core::mem::take(&mut self.buf);
         let sent = self.sender.as_ref().is_some_and(|s| s.send((self.part, data)).is_ok());
         if sent { Ok(()) } else { Err(self.worker_error()) }
     }
@@ -121,12 +156,12 @@ impl Upload {
             self.send_part()?;
         }
         self.sender = None;
-        let etags = match self.worker.take().map(JoinHandle::join) {
+        let parts = match self.worker.take().map(JoinHandle::join) {
             Some(Ok(r)) => r?,
             _ => return Err(io::Error::other("the upload thread panicked")),
         };
         let id = core::mem::take(&mut self.upload_id);
-        Ok(Sealed { client: self.client.clone(), url: self.url.clone(), upload_id: id, etags })
+        Ok(Sealed { client: self.client.clone(), url: self.url.clone(), upload_id: id, parts })
     }
 }
 
@@ -136,7 +171,7 @@ pub struct Sealed {
     client: Client,
     url: S3Url,
     upload_id: String,
-    etags: Vec<String>,
+    parts: Vec<PartSent>,
 }
 
 impl Sealed {
@@ -146,7 +181,7 @@ impl Sealed {
     /// The completion's error: then no object was made.
     pub fn complete(mut self) -> io::Result<Option<String>> {
         let id = core::mem::take(&mut self.upload_id);
-        let r = self.client.complete_multipart(&self.url.bucket, &self.url.key, &id, &self.etags);
+        let r = self.client.complete_multipart(&self.url.bucket, &self.url.key, &id, &self.parts);
         if r.is_err() {
             self.client.abort_multipart(&self.url.bucket, &self.url.key, &id);
         }
@@ -167,24 +202,35 @@ impl Drop for Sealed {
     }
 }
 
-fn send_parts(client: &Client, url: &S3Url, id: &str, parts: Receiver<Part>) -> io::Result<Vec<String>> {
+/// The senders: each takes a part, sends it, gives the buffer back, and takes the
+/// next, until the channel closes or a part fails.
+fn send_parts(
+    client: &Client,
+    url: &S3Url,
+    id: &str,
+    parts: Receiver<Part>,
+    give_back: Sender<Vec<u8>>,
+) -> io::Result<Vec<PartSent>> {
     let parts = Mutex::new(parts);
     let failed = AtomicBool::new(false);
-    let done: Mutex<Vec<(u16, String)>> = Mutex::new(Vec::new());
+    let done: Mutex<Vec<PartSent>> = Mutex::new(Vec::new());
     let error: Mutex<Option<io::Error>> = Mutex::new(None);
     std::thread::scope(|scope| {
         for _ in 0..SENDERS {
-            scope.spawn(|| {
+            let give_back = give_back.clone();
+            let (parts, failed, done, error) = (&parts, &failed, &done, &error);
+            scope.spawn(move || {
                 while !failed.load(Ordering::Relaxed) {
                     let next = parts.lock().unwrap_or_else(PoisonError::into_inner).recv();
                     let Ok((n, data)) = next else { break };
                     match client.upload_part(&url.bucket, &url.key, id, n, &data) {
-                        Ok(etag) => done.lock().unwrap_or_else(PoisonError::into_inner).push((n, etag)),
+                        Ok(sent) => done.lock().unwrap_or_else(PoisonError::into_inner).push(sent),
                         Err(e) => {
                             failed.store(true, Ordering::Relaxed);
                             error.lock().unwrap_or_else(PoisonError::into_inner).get_or_insert(e);
                         }
                     }
+                    let _ = give_back.send(data);
                 }
             });
         }
@@ -193,17 +239,20 @@ fn send_parts(client: &Client, url: &S3Url, id: &str, parts: Receiver<Part>) -> 
         return Err(e);
     }
     let mut done = done.into_inner().unwrap_or_else(PoisonError::into_inner);
-    done.sort_unstable_by_key(|(n, _)| *n);
-    Ok(done.into_iter().map(|(_, etag)| etag).collect())
+    done.sort_unstable_by_key(|p| p.number);
+    Ok(done)
 }
 
 impl Write for Upload {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        let room = part_size(self.part + 1) - self.buf.len();
-        let n = buf.len().min(room);
+        if self.buf.capacity() == 0 {
+            self.buf = self.next_buffer()?;
+        }
+        let size = part_size(self.part + 1);
+        let n = buf.len().min(size - self.buf.len());
         self.buf.extend_from_slice(&buf[..n]);
         self.written += n as u64;
-        if self.buf.len() == part_size(self.part + 1) {
+        if self.buf.len() == size {
             self.send_part()?;
         }
         Ok(n)
