@@ -523,7 +523,10 @@ async function runFast(job, out, progress, stages, tuning) {
       ? fd.absorb(buf.subarray(0, range.len))
       : fd.absorbLast(range.len, buf.subarray(range.len - 16, range.len))));
     buf.set(ivAndE.subarray(16), range.len);
-    const request = { op: 'decrypt', key, iv: ivAndE.slice(0, 16), data: buf, asBytes: !!out.bytes };
+    // Decrypt workers hand back bytes, never a Blob: Chromium loses Blobs made there now
+    // and then (every later read of them, by a picked file's writer or the Save link,
+    // fails with NotReadableError; from about 300 MiB in a run, reproduced here).
+    const request = { op: 'decrypt', key, iv: ivAndE.slice(0, 16), data: buf, asBytes: !!out.bytes || pool !== LOCAL_DECRYPT };
     decrypts.push(handled(stages.time('post', () => pool.run(request))));
     if (decrypts.length >= inFlight) await writeOldest();
     progress(range.start + range.len);
@@ -548,8 +551,8 @@ function changed() {
 
 // What the decrypt workers do (and this worker, where it cannot start workers): one
 // WebCrypto AES-CBC decryption of a chunk given with E in its last 16 bytes; the
-// plaintext is returned as a Blob, made here, off the HMAC's worker (or as bytes,
-// moved, for a sink that writes bytes).
+// plaintext is returned as bytes, moved (from a decrypt worker, or for a sink that
+// writes bytes), else as a Blob made here.
 async function chunkWork({ key, iv, data, asBytes }) {
   const t1 = performance.now();
   const plain = await crypto.subtle.decrypt({ name: 'AES-CBC', iv }, key, data);

@@ -250,6 +250,23 @@ export const ANSWER_SAVE_PICKER = () => {
   return true;
 };
 
+/**
+ * What this engine offers for writing a file the user picked (its own probe, not the
+ * page's): `{ picker, writable }`, whether it has a save and a folder dialog, and whether
+ * it can write an origin-private file from the page (createWritable). Needs http://.
+ */
+export const WRITE_CAPABILITY = async () => {
+  let writable = false;
+  try {
+    await navigator.storage.getDirectory();
+    writable = typeof FileSystemFileHandle !== 'undefined' && 'createWritable' in FileSystemFileHandle.prototype;
+  } catch (_) { /* no origin-private file system */ }
+  return {
+    picker: typeof window.showSaveFilePicker === 'function' || typeof window.showDirectoryPicker === 'function',
+    writable,
+  };
+};
+
 /** The digest (as `digest()` makes it) of the origin-private file `name`, then removed. */
 export const PRIVATE_FILE_DIGEST = async (t, name) => {
   try {

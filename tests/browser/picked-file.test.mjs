@@ -7,7 +7,7 @@
 import { before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { workdir, opensslEncrypt, sqlDump, eachEngine, openPage, servePage } from './lib.mjs';
+import { workdir, opensslEncrypt, sqlDump, eachEngine, openPage, servePage, WRITE_CAPABILITY } from './lib.mjs';
 
 const dir = workdir();
 const enc = opensslEncrypt(dir, 'dump.sql.enc', sqlDump(3 * 1024 * 1024 + 3), 'pw');
@@ -22,14 +22,7 @@ eachEngine((engine, test) => {
     // A picked file is written from the page's worker (createWritable); an engine
     // without that (WebKit) must not offer a save dialog either, so the page never
     // has a picked file there and saves through its Save link (page.test.mjs).
-    can = await ctx.run(async () => {
-      let writable = false;
-      try {
-        await navigator.storage.getDirectory();
-        writable = typeof FileSystemFileHandle !== 'undefined' && 'createWritable' in FileSystemFileHandle.prototype;
-      } catch (_) { /* no origin-private file system */ }
-      return { picker: typeof window.showSaveFilePicker === 'function', writable };
-    });
+    can = await ctx.run(WRITE_CAPABILITY);
   });
   after(async () => {
     assert.deepEqual(await ctx.requests(), []);

@@ -13,7 +13,7 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { workdir, python, pyAesCryptEncrypt, sqlDump, sha256, digest, eachEngine, openPage, servePage } from './lib.mjs';
+import { workdir, python, pyAesCryptEncrypt, sqlDump, sha256, digest, eachEngine, openPage, servePage, WRITE_CAPABILITY } from './lib.mjs';
 
 const dir = workdir();
 const PASSWORD = 'restore-pw';
@@ -107,14 +107,7 @@ eachEngine((engine, test) => {
       // then write files from the page. An engine without the picker (Firefox, WebKit)
       // takes the one-ZIP path below, but where it can write such files (Firefox) the
       // folder path is checked here all the same, with the picker answered.
-      const can = await ctx.run(async () => {
-        let writable = false;
-        try {
-          await navigator.storage.getDirectory();
-          writable = typeof FileSystemFileHandle !== 'undefined' && 'createWritable' in FileSystemFileHandle.prototype;
-        } catch (_) { /* no origin-private file system */ }
-        return { picker: typeof window.showDirectoryPicker === 'function', writable };
-      });
+      const can = await ctx.run(WRITE_CAPABILITY);
       if (!can.writable) {
         assert.equal(can.picker, false, `[${engine}] a folder picker without a way to write into it`);
         return;
