@@ -344,7 +344,8 @@ async function sink(handle, memoryOnly) {
   let parts = [];
   return {
     where: 'memory',
-    // Plaintext comes as Blobs (fast path) or arrays (wasm): parts, never joined here.
+    // Plaintext comes as Blobs (made in this worker, where it decrypts the chunks itself)
+    // or arrays: parts, never joined here.
     write: (c) => { if (c instanceof Blob) parts.push(c); else if (c.length) parts.push(new Blob([c])); },
     close: async () => ({ blob: new Blob(parts, { type: 'application/octet-stream' }) }),
     abort: async () => { parts = []; return null; },

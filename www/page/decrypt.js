@@ -80,7 +80,7 @@ function decryption(c, form) {
   }
 
   async function finished(m) {
-    // A Blob the browser failed to keep (Chromium, when its blob store runs out) is
+    // A Blob the browser failed to keep (Chromium, with about 1 GiB in memory) is
     // unreadable from its first byte: say so now, not when the Save link fails.
     if (m.blob && m.blob.size > 0 && !(await readable(m.blob))) {
       failed({ name: 'OutputLost', message: `${bytes(m.blob.size)} held in memory` });
