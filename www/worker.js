@@ -496,6 +496,10 @@ async function runFast(job, out, progress, stages, tuning) {
   const end = fd.bulkEnd;
   const whole = fd.needsBulk;
   const pool = await decryptPool(workers);
+  // Decrypt workers hand back bytes, never a Blob: Chromium loses Blobs made there now
+  // and then (every later read of them, by a picked file's writer or the Save link,
+  // fails with NotReadableError; from about 300 MiB in a run, reproduced here).
+  const asBytes = !!out.bytes || pool !== LOCAL_DECRYPT;
   const timed = (r) => {
     for (const [stage, ms] of Object.entries(r.ms)) stages.add(`decrypt worker: ${stage}`, 0, ms);
     return r;
@@ -524,10 +528,7 @@ async function runFast(job, out, progress, stages, tuning) {
       ? fd.absorb(buf.subarray(0, range.len))
       : fd.absorbLast(range.len, buf.subarray(range.len - 16, range.len))));
     buf.set(ivAndE.subarray(16), range.len);
-    // Decrypt workers hand back bytes, never a Blob: Chromium loses Blobs made there now
-    // and then (every later read of them, by a picked file's writer or the Save link,
-    // fails with NotReadableError; from about 300 MiB in a run, reproduced here).
-    const request = { op: 'decrypt', key, iv: ivAndE.slice(0, 16), data: buf, asBytes: !!out.bytes || pool !== LOCAL_DECRYPT };
+    const request = { op: 'decrypt', key, iv: ivAndE.slice(0, 16), data: buf, asBytes };
     decrypts.push(handled(stages.time('post', () => pool.run(request))));
     if (decrypts.length >= inFlight) await writeOldest();
     progress(range.start + range.len);

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
-import { workdir, pyAesCryptEncrypt, sha256, digest, eachEngine, finish, openPage, save, servePage, ANSWER_SAVE_PICKER } from './lib.mjs';
+import { workdir, pyAesCryptEncrypt, sha256, digest, eachEngine, finish, openPage, save, servePage, ANSWER_SAVE_PICKER, WRITE_CAPABILITY } from './lib.mjs';
 
 const dir = workdir();
 const data = randomBytes(6 * 1024 * 1024 + 5);
@@ -32,14 +32,7 @@ eachEngine((engine, test) => {
     ctx = await openPage(engine, { url: server.url, removeSavePicker: false });
     await ctx.run(ANSWER_SAVE_PICKER);
     // What this engine offers the page (its own probe, not the page's).
-    writable = await ctx.run(async () => {
-      try {
-        await navigator.storage.getDirectory();
-        return typeof FileSystemFileHandle !== 'undefined' && 'createWritable' in FileSystemFileHandle.prototype;
-      } catch (_) {
-        return false;
-      }
-    });
+    writable = (await ctx.run(WRITE_CAPABILITY)).writable;
   });
   after(async () => {
     await server.close();

@@ -16,22 +16,12 @@ const link = (() => {
   };
   // The worker reads no file itself (WebKit forbids that in a worker on a file://
   // page): it asks for a slice of a File it was given, and gets the bytes, moved.
-  // A failed read is tried twice more before the run fails with it: Chromium, on a
-  // busy machine, has failed a read of an unchanged 1 GiB file with NotReadableError
-  // (in full test runs, never alone). A file that really changed fails every time.
   async function hand({ req, file, start, end }) {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const data = await file.slice(start, end).arrayBuffer();
-        worker.postMessage({ op: 'bytes', req, data }, [data]);
-        return;
-      } catch (e) {
-        if (attempt === 3) {
-          worker.postMessage({ op: 'bytes', req, error: { name: e.name, message: String(e.message) } });
-          return;
-        }
-        await new Promise((r) => setTimeout(r, 200 * attempt));
-      }
+    try {
+      const data = await file.slice(start, end).arrayBuffer();
+      worker.postMessage({ op: 'bytes', req, data }, [data]);
+    } catch (e) {
+      worker.postMessage({ op: 'bytes', req, error: { name: e.name, message: String(e.message) } });
     }
   }
   // A worker that fails (or whose message cannot be read) fails every card, visibly.
@@ -43,9 +33,6 @@ const link = (() => {
   return {
     // `#engine=wasm` forces the all-wasm fallback (for tests and the benchmark).
     forceWasm: /(^|[#&])engine=wasm(&|$)/.test(location.hash),
-    // `#output=memory` holds the output in memory even where private storage could
-    // take it (for the tests of the memory limit in every engine).
-    memoryOnly: /(^|[#&])output=memory(&|$)/.test(location.hash),
     // `#profile` (the benchmark) has the worker time each stage of a decryption; the
     // milliseconds land in the card's `data-stages` attribute.
     profile: /(^|[#&])profile(&|$)/.test(location.hash),
