@@ -33,6 +33,9 @@ const link = (() => {
   return {
     // `#engine=wasm` forces the all-wasm fallback (for tests and the benchmark).
     forceWasm: /(^|[#&])engine=wasm(&|$)/.test(location.hash),
+    // `#output=memory` holds the output in memory even where private storage could
+    // take it (for the tests of the memory limit in every engine).
+    memoryOnly: /(^|[#&])output=memory(&|$)/.test(location.hash),
     // `#profile` (the benchmark) has the worker time each stage of a decryption; the
     // milliseconds land in the card's `data-stages` attribute.
     profile: /(^|[#&])profile(&|$)/.test(location.hash),
