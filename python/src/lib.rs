@@ -631,14 +631,16 @@ impl Archive {
 /// pyAesCrypt's first checks on a file's first 4 bytes and its length, in its order,
 /// answered by the library's one sniffer (for the pyAesCrypt drop-in, which words
 /// them as pyAesCrypt does): `"not_aes"` when the AES Crypt magic is not all there,
-/// or for a v2 file shorter than the smallest one pyAesCrypt accepts (136 bytes);
-/// `"corrupted"` when the file ends right after the magic; else `None`.
+/// or for a v2 file (or one that ends after the magic) shorter than the smallest one
+/// pyAesCrypt accepts (136 bytes; other versions may be shorter, and the library
+/// reads them); `"corrupted"` when a longer stream ends right after the magic; else
+/// `None`.
 #[pyfunction]
 fn pyaescrypt_head(head: &[u8], input_length: u64) -> Option<&'static str> {
     const PYAESCRYPT_MIN_V2_LEN: u64 = 136;
     match sniff::sniff(head) {
         Kind::AesCrypt { version } if head.len() >= sniff::AESCRYPT.len() => match version {
-            Some(2) if input_length < PYAESCRYPT_MIN_V2_LEN => Some("not_aes"),
+            Some(2) | None if input_length < PYAESCRYPT_MIN_V2_LEN => Some("not_aes"),
             None => Some("corrupted"),
             Some(_) => None,
         },
