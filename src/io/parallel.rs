@@ -77,6 +77,12 @@ pub fn decrypt_file_parallel(
     if let Some(at) = cipher.tag_offset() {
         read_at(input, &mut tag, at)?;
     }
+    if cipher.tag_offset().is_some() {
+        if let Some(integrity) = in_order::decrypt(input, output, &cipher, &tag, progress)? {
+            progress(cipher.ciphertext_len());
+            return Ok(Some(integrity));
+        }
+    }
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(MAX_THREADS));
     let work = Work {
         input,
@@ -115,6 +121,141 @@ pub fn decrypt_file_parallel(
     })?;
     progress(cipher.ciphertext_len());
     Ok(Some(integrity))
+}
+
+/// AES Crypt: the ciphertext read once, in order, for the HMAC and the AES.
+///
+/// Reading it twice (once by the HMAC thread, once by the decrypting ones) cost
+/// as much CPU as pyAesCrypt's whole single-threaded run, and on two cores CPU
+/// time is the limit (perf, 512 MiB: the `read` copy and the page-cache lookups
+/// twice, ~0.15 s, and the decrypting threads queueing on the output file's lock).
+/// So one thread reads each piece and hashes it, then hands it to this one, which
+/// decrypts it in place and writes it; the pieces circulate through a fixed pool.
+/// The HMAC, one core's worth, is then the limit.
+mod in_order {
+    use std::sync::mpsc::{Receiver, Sender, channel};
+
+    use super::{PAGE, PageAligned, read_at, write_all_at};
+    use crate::Integrity;
+    use crate::error::{Error, Result};
+    use crate::seekable::SeekableCipher;
+    use std::fs::File;
+
+    /// Ciphertext per piece: large enough that the hand-over (a wake-up of the
+    /// other thread, an inter-processor interrupt on this VM) is rare.
+    const PIECE: usize = 1 << 20;
+    /// Pieces in circulation: the reader can run this far ahead.
+    const POOL: usize = 4;
+
+    /// A piece: the previous ciphertext block, then up to [`PIECE`] bytes read at
+    /// `from` (relative to the ciphertext's start), `len` of them.
+    struct Piece {
+        buf: PageAligned,
+        /// Where the previous block starts in `buf`; the data follows it.
+        at: usize,
+        from: u64,
+        len: usize,
+    }
+
+    /// Decrypts into `output` and checks the HMAC; `Ok(None)` if the reading
+    /// thread cannot be started (then the caller does it its own way).
+    pub(super) fn decrypt(
+        input: &File,
+        output: &File,
+        cipher: &SeekableCipher,
+        tag: &[u8; 32],
+        progress: &mut dyn FnMut(u64),
+    ) -> Result<Option<Integrity>> {
+        let start = cipher.ciphertext_start();
+        // Data at the same offset within a page as in the file (see `PageAligned`).
+        let at = usize::try_from((start % PAGE as u64 + PAGE as u64 - 16) % PAGE as u64).unwrap_or(0);
+        let (full_tx, full) = channel::<Piece>();
+        let (free_tx, free) = channel::<Piece>();
+        for _ in 0..POOL {
+            let piece = Piece { buf: PageAligned::new(at + 16 + PIECE), at, from: 0, len: 0 };
+            free_tx.send(piece).map_err(|_| stopped())?;
+        }
+        std::thread::scope(|s| {
+            let reader = std::thread::Builder::new()
+                .name("backupcrypt-hmac".into())
+                .spawn_scoped(s, move || read_and_hash(input, cipher, tag, &free, &full_tx));
+            let Ok(reader) = reader else { return Ok(None) };
+            let written = write_plaintext(output, cipher, &full, &free_tx, progress);
+            // Ends the reader if this side failed first (its next hand-over fails).
+            drop(full);
+            drop(free_tx);
+            let checked = reader.join().unwrap_or_else(|_| Err(stopped()));
+            // A read error ends both; the reader's error says what happened.
+            match (checked, written) {
+                (Err(e), _) | (Ok(_), Err(e)) => Err(e),
+                (Ok(integrity), Ok(())) => Ok(Some(integrity)),
+            }
+        })
+    }
+
+    fn stopped() -> Error {
+        Error::Io(std::io::Error::other("the HMAC thread stopped"))
+    }
+
+    /// The reading thread: every piece in order, hashed, then handed over.
+    fn read_and_hash(
+        input: &File,
+        cipher: &SeekableCipher,
+        tag: &[u8; 32],
+        free: &Receiver<Piece>,
+        full: &Sender<Piece>,
+    ) -> Result<Integrity> {
+        let (start, len) = (cipher.ciphertext_start(), cipher.ciphertext_len());
+        let mut verifier = cipher.verifier();
+        let mut previous = [0u8; 16];
+        let mut from = 0u64;
+        while from < len {
+            // No piece back: the decrypting side stopped (it says why).
+            let Ok(mut piece) = free.recv() else { return Ok(Integrity::Unchecked) };
+            let n = usize::try_from((len - from).min(PIECE as u64)).unwrap_or(PIECE);
+            let at = piece.at;
+            piece.buf[at..at + 16].copy_from_slice(&previous);
+            let data = &mut piece.buf[at + 16..at + 16 + n];
+            read_at(input, data, start + from)?;
+            verifier.update(data);
+            if let Some(last) = data.rchunks_exact(16).next() {
+                previous.copy_from_slice(last);
+            }
+            piece.from = from;
+            piece.len = n;
+            from += n as u64;
+            if full.send(piece).is_err() {
+                return Ok(Integrity::Unchecked);
+            }
+        }
+        verifier.finish(tag)
+    }
+
+    /// This thread: each piece decrypted in place and written at its place.
+    fn write_plaintext(
+        output: &File,
+        cipher: &SeekableCipher,
+        full: &Receiver<Piece>,
+        free: &Sender<Piece>,
+        progress: &mut dyn FnMut(u64),
+    ) -> Result<()> {
+        let plain_len = cipher.plaintext_len();
+        for mut piece in full {
+            let (at, from, n) = (piece.at, piece.from, piece.len);
+            let (previous, data) = piece.buf[at..at + 16 + n].split_at_mut(16);
+            let previous: &[u8; 16] = (&*previous).try_into().map_err(|_| Error::InvalidInput("block"))?;
+            let first = from / 16;
+            cipher.decrypt_blocks(first, cipher.needs_previous_block(first).then_some(previous), data)?;
+            let keep = usize::try_from(plain_len.saturating_sub(from).min(n as u64)).unwrap_or(0);
+            write_all_at(output, &data[..keep], from).map_err(|e| {
+                Error::Io(std::io::Error::new(e.kind(), std::format!("writing the output failed: {e}")))
+            })?;
+            progress(from + n as u64);
+            // The reader may have finished: then the piece is dropped (and wiped).
+            let _ = free.send(piece);
+        }
+        Ok(())
+    }
 }
 
 /// The full pass of [`SeekableCipher::verifier`]: the AES Crypt HMAC over the
