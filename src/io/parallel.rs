@@ -10,13 +10,13 @@
 //! (measured here); with two threads side by side it takes 0.23 s, as long as
 //! `cp` of the same file.
 //!
-//! AES Crypt files take this path too: their HMAC covers the whole ciphertext in
-//! order, so one more thread reads it from start to end with `pread` and hashes
-//! it while the others decrypt; the result is kept only if the HMAC matches. The
-//! stream did the same work with one thread reading, decrypting, copying the
-//! ciphertext for the HMAC thread and writing, which made that thread, not the
-//! HMAC, the limit. Base64-armoured files have no block positions and are
-//! streamed.
+//! AES Crypt files go another way (`in_order`): their HMAC covers the whole
+//! ciphertext in order, so one thread reads it from start to end and hashes each
+//! piece, then hands it to the caller's thread, which decrypts it in place and
+//! writes it; the result is kept only if the HMAC matches. The stream did the
+//! same work with one thread reading, decrypting, copying the ciphertext for the
+//! HMAC thread and writing, which made that thread, not the HMAC, the limit.
+//! Base64-armoured files have no block positions and are streamed.
 //!
 //! Positional I/O is `pread`/`pwrite` on Unix and `ReadFile`/`WriteFile` with an
 //! offset (`seek_read`/`seek_write`) on Windows; the threads never share a file
