@@ -1,5 +1,6 @@
 // Browser benchmark of the offline page, per engine (not part of the tests; run by hand):
 //   cargo xtask page && node benches/browser/bench.mjs [MiB, default 256] [--runs N] [--zip MiB] [--page FILE]
+//     [--hash '&pipeline=chunk:8,readAhead:4'] [--skip-wasm]
 // Engines: BROWSERS=chromium,firefox,webkit (default: all), each driven as in the tests
 // (tests/browser/engines/). Each run, for each engine, in a fresh browser: decrypts an
 // OpenSSL (`-pbkdf2`) and an AES Crypt v2 (pyAesCrypt 6.0.0) file of that size end to
@@ -8,7 +9,9 @@
 // engine's content (renderer) process while it decrypts, and raw chained WebCrypto
 // AES-CBC in the same browser; then lists the entries of an encrypted ZIP backup
 // (`--zip`, default 256 MiB; 0 skips it). With several runs, the summary gives median
-// and range. `--page` benchmarks another build of the page (e.g. a saved earlier one).
+// and range. `--page` benchmarks another build of the page (e.g. a saved earlier one);
+// `--hash` adds page hooks (`&pipeline=…`: the fast path's sizes, see
+// www/page/worker-link.js); `--skip-wasm` skips the all-wasm fallback.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { openSync, writeSync, closeSync, readFileSync } from 'node:fs';
@@ -23,6 +26,7 @@ const { values: opts, positionals } = parseArgs({
   allowPositionals: true,
   options: {
     runs: { type: 'string', default: '1' }, zip: { type: 'string', default: '256' }, page: { type: 'string' },
+    hash: { type: 'string', default: '' }, 'skip-wasm': { type: 'boolean', default: false },
   },
 });
 const url = opts.page ? pathToFileURL(resolve(opts.page)).href : PAGE_URL;
@@ -120,7 +124,7 @@ async function zipListing(ctx) {
 
 async function oneRun(engine) {
   const result = { e2e: {}, wasm: {}, stages: {}, memory: {} };
-  for (const hash of ['#profile', '#engine=wasm&profile']) {
+  for (const hash of [`#profile${opts.hash}`, ...(opts['skip-wasm'] ? [] : [`#engine=wasm&profile${opts.hash}`])]) {
     const ctx = await openPage(engine, { hash });
     let n = 0;
     for (const [label, path] of Object.entries(files)) {
@@ -167,7 +171,7 @@ for (let r = 0; r < runs; r++) {
     for (const [label, rate] of Object.entries(res.e2e)) {
       const s = res.stages[label];
       console.log(`${label.padEnd(28)} WebCrypto  ${rate.toFixed(0)} MB/s (${(s.total / 1000).toFixed(2)} s, ` +
-        `${(rate / res.raw).toFixed(2)}× raw)   wasm only ${res.wasm[label].toFixed(0)} MB/s` +
+        `${(rate / res.raw).toFixed(2)}× raw)   wasm only ${(res.wasm[label] || 0).toFixed(0)} MB/s` +
         `   content process peak RSS ${res.memory[label].toFixed(0)} MiB`);
       console.log(`  stages, ms: ${Object.entries(s).map(([k, v]) => `${k} ${typeof v === 'number' ? v.toFixed(0) : v}`).join(' · ')}`);
     }
@@ -182,7 +186,7 @@ for (const engine of ENGINES) {
   console.log(`[${engine}]`);
   for (const label of Object.keys(files)) {
     console.log(`  ${label.padEnd(28)} ${fmt(rs.map((r) => r.e2e[label]))} MB/s · ` +
-      `${fmt(rs.map((r) => r.e2e[label] / r.raw), 2)}× raw · wasm only ${fmt(rs.map((r) => r.wasm[label]))} MB/s · ` +
+      `${fmt(rs.map((r) => r.e2e[label] / r.raw), 2)}× raw · wasm only ${fmt(rs.map((r) => r.wasm[label] || 0))} MB/s · ` +
       `peak ${fmt(rs.map((r) => r.memory[label]))} MiB`);
   }
   console.log(`  raw WebCrypto AES-CBC: ${fmt(rs.map((r) => r.raw))} MB/s`);

@@ -18,8 +18,9 @@ const link = (() => {
   // page): it asks for a slice of a File it was given, and gets the bytes, moved.
   async function hand({ req, file, start, end }) {
     try {
+      const t = performance.now();
       const data = await file.slice(start, end).arrayBuffer();
-      worker.postMessage({ op: 'bytes', req, data }, [data]);
+      worker.postMessage({ op: 'bytes', req, data, ms: performance.now() - t }, [data]);
     } catch (e) {
       worker.postMessage({ op: 'bytes', req, error: { name: e.name, message: String(e.message) } });
     }
@@ -30,6 +31,9 @@ const link = (() => {
   }
   worker.onerror = (ev) => { ev.preventDefault(); failAll(ev.message || 'the page\'s worker stopped'); };
   worker.onmessageerror = () => failAll('a message from the page\'s worker could not be read');
+  // `#stall-ms=N` shortens the worker's watchdog (60 s), for its test.
+  const stall = /(^|[#&])stall-ms=(\d+)(&|$)/.exec(location.hash);
+  if (stall) worker.postMessage({ op: 'stall-ms', ms: Number(stall[2]) });
   return {
     // `#engine=wasm` forces the all-wasm fallback (for tests and the benchmark).
     forceWasm: /(^|[#&])engine=wasm(&|$)/.test(location.hash),
@@ -39,6 +43,15 @@ const link = (() => {
     // `#profile` (the benchmark) has the worker time each stage of a decryption; the
     // milliseconds land in the card's `data-stages` attribute.
     profile: /(^|[#&])profile(&|$)/.test(location.hash),
+    // `#pipeline=chunk:8,readAhead:4,inFlight:3,workers:2` (chunk in MiB) overrides the
+    // fast path's sizes, for the benchmark to compare them.
+    tuning: (() => {
+      const hook = /(^|[#&])pipeline=([\w:,]+)(&|$)/.exec(location.hash);
+      if (!hook) return null;
+      const t = Object.fromEntries(hook[2].split(',').map((kv) => kv.split(':')).map(([k, v]) => [k, Number(v)]));
+      if (t.chunk) t.chunk *= 1024 * 1024;
+      return t;
+    })(),
     newId: () => nextId++,
     listen: (id, handler) => handlers.set(id, handler),
     send: (message, transfer) => worker.postMessage(message, transfer || []),
