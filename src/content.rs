@@ -14,6 +14,7 @@
 
 use alloc::vec::Vec;
 
+use crate::Integrity;
 use crate::openssl::{Content, looks_like_plaintext};
 use crate::zip::end_record::{EndRecord, TAIL_LEN};
 
@@ -79,17 +80,30 @@ impl ContentCheck {
 
     /// The next plaintext bytes.
     pub fn feed(&mut self, data: &[u8]) {
-        if self.head.len() < HEAD_KEEP {
-            let n = (HEAD_KEEP - self.head.len()).min(data.len());
-            self.head.extend_from_slice(&data[..n]);
-        }
-        self.total += data.len() as u64;
-        if data.len() >= TAIL_LEN {
+        let (head, tail) = self.kept(data.len());
+        self.feed_kept(&data[..head], data.len(), &data[data.len() - tail..]);
+    }
+
+    /// Which parts of the next `len` plaintext bytes the check looks at: their
+    /// first `.0` bytes and their last `.1` bytes (the rest only counts). For a
+    /// caller that would have to copy a whole piece to [`feed`](Self::feed) it
+    /// (the page's wasm binding): it copies these and calls
+    /// [`feed_kept`](Self::feed_kept).
+    pub fn kept(&self, len: usize) -> (usize, usize) {
+        (HEAD_KEEP.saturating_sub(self.head.len()).min(len), len.min(TAIL_LEN))
+    }
+
+    /// The same as [`feed`](Self::feed) of a `len`-byte piece, given only the
+    /// parts [`kept`](Self::kept) named: `head` its first bytes, `tail` its last.
+    pub fn feed_kept(&mut self, head: &[u8], len: usize, tail: &[u8]) {
+        self.head.extend_from_slice(&head[..head.len().min(HEAD_KEEP.saturating_sub(self.head.len()))]);
+        self.total += len as u64;
+        if tail.len() >= TAIL_LEN {
             zeroize::Zeroize::zeroize(&mut self.tail);
             self.tail.clear();
-            self.tail.extend_from_slice(&data[data.len() - TAIL_LEN..]);
+            self.tail.extend_from_slice(&tail[tail.len() - TAIL_LEN..]);
         } else {
-            self.tail.extend_from_slice(data);
+            self.tail.extend_from_slice(tail);
             // Trim in batches, not on every small chunk.
             if self.tail.len() > 2 * TAIL_LEN {
                 let cut = self.tail.len() - TAIL_LEN;
@@ -115,6 +129,69 @@ impl ContentCheck {
             _ => Found { kind, complete: None, entries: None },
         }
     }
+}
+
+/// What a finished decryption is worth, given what the format checked and
+/// what the content is: the verdict `verify` prints and the page shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Verdict {
+    /// Every available check passed.
+    Ok,
+    /// The content is cut short or damaged (a pg_dump without its footer, a
+    /// ZIP without its end record).
+    Damaged,
+    /// The padding matched but the content is random: wrong password or options.
+    WrongPassword,
+    /// Nothing can tell whether the result is right (OpenSSL, content with no
+    /// end to check).
+    Unverifiable,
+}
+
+impl Verdict {
+    /// The word in `verify`'s report and on the page.
+    pub fn name(self) -> &'static str {
+        match self {
+            Verdict::Ok => "ok",
+            Verdict::Damaged => "damaged",
+            Verdict::WrongPassword => "wrong password",
+            Verdict::Unverifiable => "unverifiable",
+        }
+    }
+}
+
+/// Judges a decryption that got to its end: the verdict and the sentence after
+/// it (e.g. "padding valid; PostgreSQL dump, complete").
+pub fn judge(integrity: Integrity, content: Found) -> (Verdict, alloc::string::String) {
+    use alloc::format;
+    let what = match content.kind {
+        Content::Zip | Content::PgDump => content.describe(),
+        kind => format!("content: {}", kind.name()),
+    };
+    let checked = match integrity {
+        Integrity::Authenticated => "HMAC verified",
+        Integrity::PaddingChecked => "padding valid",
+        Integrity::Unchecked => "no check in the format (CTR)",
+    };
+    let verdict = match (integrity, content.kind, content.complete) {
+        (_, _, Some(false)) => Verdict::Damaged,
+        (Integrity::Authenticated, _, _) => Verdict::Ok,
+        (_, _, Some(true)) => Verdict::Ok,
+        (_, Content::Unknown, _) => {
+            return (
+                Verdict::WrongPassword,
+                format!("{checked} but the content is random: wrong password or wrong OpenSSL options"),
+            );
+        }
+        _ => Verdict::Unverifiable,
+    };
+    let detail = if verdict == Verdict::Unverifiable {
+        format!(
+            "{checked}; content is {what}, which cannot be checked: the OpenSSL format has no integrity check"
+        )
+    } else {
+        format!("{checked}; {what}")
+    };
+    (verdict, detail)
 }
 
 impl Drop for ContentCheck {
@@ -144,8 +221,14 @@ mod tests {
     use alloc::vec;
 
     fn zip_with(entries: u16, comment: &[u8]) -> Vec<u8> {
+        zip_with_data(entries, 0, comment)
+    }
+
+    /// `data` bytes of entry data after the one local header.
+    fn zip_with_data(entries: u16, data: usize, comment: &[u8]) -> Vec<u8> {
         let mut z = LOCAL.to_vec();
         z.extend_from_slice(&[0; 26]);
+        z.resize(z.len() + data, 0x55);
         let cd_offset = z.len() as u32;
         let mut cd = Vec::new();
         for _ in 0..entries {
@@ -182,6 +265,36 @@ mod tests {
         let mut moved = zip_with(2, b"");
         moved.insert(40, 0);
         assert_eq!(complete(&moved), None);
+    }
+
+    #[test]
+    fn openssl_content_decides_what_padding_cannot() {
+        let complete = Found { kind: Content::PgDump, complete: Some(true), entries: None };
+        let cut = Found { kind: Content::PgDump, complete: Some(false), entries: None };
+        let random = Found { kind: Content::Unknown, complete: None, entries: None };
+        let text = Found { kind: Content::Text, complete: None, entries: None };
+        assert_eq!(judge(Integrity::PaddingChecked, complete).0, Verdict::Ok);
+        assert_eq!(judge(Integrity::PaddingChecked, cut).0, Verdict::Damaged);
+        assert_eq!(judge(Integrity::PaddingChecked, random).0, Verdict::WrongPassword);
+        assert_eq!(judge(Integrity::PaddingChecked, text).0, Verdict::Unverifiable);
+        assert_eq!(judge(Integrity::Authenticated, random).0, Verdict::Ok);
+        assert_eq!(judge(Integrity::Unchecked, complete).0, Verdict::Ok);
+        assert_eq!(judge(Integrity::PaddingChecked, complete).1, "padding valid; PostgreSQL dump, complete");
+    }
+
+    #[test]
+    fn fed_by_its_kept_parts_the_same_answer() {
+        let zip = zip_with_data(3, 3 * TAIL_LEN, b"");
+        assert_eq!(ContentCheck::of(&zip).entries, Some(3));
+        for piece in [100, TAIL_LEN - 1, TAIL_LEN, 2 * TAIL_LEN + 3] {
+            let (mut whole, mut parts) = (ContentCheck::new(), ContentCheck::new());
+            for chunk in zip.chunks(piece) {
+                whole.feed(chunk);
+                let (h, t) = parts.kept(chunk.len());
+                parts.feed_kept(&chunk[..h], chunk.len(), &chunk[chunk.len() - t..]);
+            }
+            assert_eq!(whole.finish(), parts.finish(), "pieces of {piece}");
+        }
     }
 
     #[test]

@@ -3,7 +3,7 @@
 use alloc::vec::Vec;
 
 use crate::error::{Error, Result};
-use crate::openssl::{self, Salt};
+use crate::openssl;
 use crate::password::Password;
 use crate::sniff::{self, Kind};
 use crate::{Integrity, Limits, aescrypt};
@@ -180,7 +180,7 @@ impl Decryptor {
     /// The options name an OpenSSL file without a header (`-nosalt` or `-S`): then
     /// any bytes, even none at all (an empty CTR plaintext), are that file.
     fn expects_headerless_openssl(&self) -> bool {
-        self.options.openssl.is_some_and(|p| p.salt != Salt::Header)
+        self.options.openssl.is_some_and(|p| p.headerless())
     }
 
     /// Ends the stream and runs the format's final checks.

@@ -84,7 +84,7 @@ impl SeekableCipher {
         tail: &[u8],
         len: u64,
     ) -> Result<Opened> {
-        let explicit_openssl = options.openssl.is_some_and(|p| p.salt != Salt::Header);
+        let explicit_openssl = options.openssl.is_some_and(|p| p.headerless());
         if head.is_empty() && !explicit_openssl {
             return Err(Error::NotEncrypted);
         }

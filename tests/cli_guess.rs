@@ -12,20 +12,7 @@ use cli_support::*;
 /// `openssl enc` with this salt, and the `Salted__` header OpenSSL 3 leaves out
 /// with `-S` (byte for byte what it writes for a random salt).
 fn openssl_with_salt(dir: &Path, name: &str, plain: &[u8], flags: &[&str], salt: u64) -> PathBuf {
-    let salt = format!("{salt:016x}");
-    let src = dir.join(format!(".{name}.plain"));
-    write(&src, plain);
-    let out = dir.join(name);
-    let mut args = vec!["enc", "-e"];
-    args.extend_from_slice(flags);
-    args.extend_from_slice(&["-S", &salt, "-in", src.to_str().unwrap(), "-out", out.to_str().unwrap()]);
-    openssl(&args, PASSWORD);
-    let mut file = b"Salted__".to_vec();
-    file.extend((0..8).map(|i| u8::from_str_radix(&salt[2 * i..2 * i + 2], 16).unwrap()));
-    file.extend(read(&out));
-    write(&out, &file);
-    std::fs::remove_file(&src).unwrap();
-    out
+    encrypt_openssl_salt(dir, name, plain, flags, PASSWORD, Some(&format!("{salt:016x}")))
 }
 
 #[test]

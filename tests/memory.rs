@@ -12,6 +12,8 @@
 // Peak memory is read from /proc/self/status (VmHWM): Linux only.
 #![cfg(target_os = "linux")]
 
+mod common;
+
 use std::io::{self, Read, Write};
 use std::process::Command;
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
@@ -39,16 +41,7 @@ struct Generator {
 
 impl Generator {
     fn new() -> Self {
-        let mut x = 0x1234_5678_9abc_def0u64;
-        let pattern = (0..1_048_583)
-            .map(|_| {
-                x ^= x << 13;
-                x ^= x >> 7;
-                x ^= x << 17;
-                x as u8
-            })
-            .collect();
-        Generator { pattern }
+        Generator { pattern: common::Rng::new(0x1234_5678_9abc_def0).bytes(1_048_583) }
     }
 
     /// Fills `buf` with the plaintext from `pos`.

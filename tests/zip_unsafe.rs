@@ -4,6 +4,7 @@
 // Helpers outside #[test] functions unwrap too: a panic there is the calling test failing.
 #![allow(clippy::unwrap_used)]
 
+mod common;
 mod zip_support;
 
 use std::fs;
@@ -211,15 +212,7 @@ fn ls_extract_and_the_library_give_one_verdict_per_entry() {
     // Names differing only in letter case are one file on macOS and Windows:
     // the second is a duplicate everywhere. And one ratio rule: 100.5:1 is
     // above 100:1 (integer division said 100, which is not above).
-    let mut x = 0x2545_f491_4f6c_dd1du64;
-    let noise: Vec<u8> = (0..20_000)
-        .map(|_| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x as u8
-        })
-        .collect();
+    let noise = common::Rng::new(0x2545_f491_4f6c_dd1d).bytes(20_000);
     let mut edge = RawEntry::deflated(b"edge.bin", &noise);
     let cs = edge.data.len() as u64;
     edge.size = Some(cs * 100 + cs / 2);

@@ -103,6 +103,7 @@ onmessage = async (ev) => {
     const w = await within(ready, STALL_MS, 'the page\'s WebAssembly did not load');
     switch (m.op) {
       case 'inspect': return post({ op: 'info', id: m.id, info: await within(describe(w, m.file), STALL_MS, 'reading the header did not finish') });
+      case 'decryptable': return post({ op: 'decryptable', id: m.id, asked: m.asked, yes: await decryptable(w, m) });
       case 'open': return post(await within(open(w, m), STALL_MS, 'checking the password did not finish'));
       case 'run': return post(await run(m));
       case 'cancel': { const j = jobs.get(m.id); if (j) j.cancelled = true; return; }
@@ -110,7 +111,7 @@ onmessage = async (ev) => {
       case 'zip-open': return post(await zipOpen(w, m));
       case 'zip-get': return post(await zipGet(m), []);
       case 'zip-preview': return post(await zipPreview(m));
-      case 'zip-verify': return post({ op: 'zip-verified', id: m.id, integrity: await zipVerify(m) });
+      case 'zip-verify': return post({ op: 'zip-verified', id: m.id, ...(await zipVerify(m)) });
       case 'zip-bundle': return post(await zipBundle(w, m));
       case 'zip-cancel': { const b = bundles.get(m.id); if (b) b.cancelled = true; return; }
     }
@@ -137,12 +138,21 @@ async function describe(w, file) {
     if (e.name !== 'NotEncrypted') throw e;
     info = { notEncrypted: e.message, fileSize: file.size };
   }
+  // Whether Decrypt can be offered before any OpenSSL option is chosen.
+  info.decryptable = w.decryptable(head, undefined);
   // Whether the output can go to private storage: the page says so before Decrypt.
   info.storage = await within(storageWorks, STALL_MS, 'the browser\'s private storage did not answer');
   info.outputName = w.outputName(file.name);
   info.backupDate = w.backupDate(file.name) || null;
   info.zipInside = w.zipInside(file.name);
   return info;
+}
+
+// Whether Decrypt can be offered with the OpenSSL options now chosen (`m.openssl`,
+// the form's values): the library's answer (a file without a header only with
+// -nosalt or -S).
+async function decryptable(w, m) {
+  return w.decryptable(await slice(m.file, 0, Math.min(HEAD, m.file.size)), m.openssl);
 }
 
 // The password's UTF-8 bytes: as typed, or from a key file (`m.keyFile`), which the
@@ -282,7 +292,8 @@ async function zipPreview(m) {
 async function zipVerify(m) {
   const z = zip(m.id);
   // Once per opening (the decryptor is used up); the outcome is kept.
-  if (!z.verified) z.verified = run({ id: `zip ${m.id}`, discard: true }).then((r) => r.integrity);
+  if (!z.verified) z.verified = run({ id: `zip ${m.id}`, discard: true })
+    .then((r) => ({ integrity: r.integrity, verdict: r.verdict }));
   return z.verified;
 }
 
@@ -366,9 +377,9 @@ async function sink(handle, memoryOnly) {
   let parts = [];
   return {
     where: 'memory',
-    // Plaintext comes as Blobs (made in this worker, where it decrypts the chunks itself)
-    // or arrays: parts, never joined here.
-    write: (c) => { if (c instanceof Blob) parts.push(c); else if (c.length) parts.push(new Blob([c])); },
+    // Plaintext comes as arrays, each kept as a Blob of its own (never joined here:
+    // the engine may page Blobs out).
+    write: (c) => { if (c.length) parts.push(new Blob([c])); },
     close: async () => ({ blob: new Blob(parts, { type: 'application/octet-stream' }) }),
     abort: async () => { parts = []; return null; },
   };
@@ -484,15 +495,17 @@ async function run(m) {
     }
   };
   try {
-    const integrity = await Promise.race([dog.late, handled(job.fast
+    // What the library made of it all (the checks and the content, as `verify`
+    // words it): read from the decryptor before it is freed.
+    const { integrity, verdict } = await Promise.race([dog.late, handled(job.fast
       ? runFast(job, out, progress, stages, m.tuning)
       : runStream(job, out, progress, stages))]);
     dog.poke();
     const result = await Promise.race([dog.late, stages.wait('close', out.close())]);
     stages.add('page: slice reads (in parallel)', 0, pageReadMs - readBefore);
     return {
-      op: 'done', id: m.id, integrity, blob: result.blob || null, ms: performance.now() - started, bytes: job.file.size,
-      stages: stages.ms || null,
+      op: 'done', id: m.id, integrity, verdict, blob: result.blob || null, ms: performance.now() - started,
+      bytes: job.file.size, stages: stages.ms || null,
     };
   } catch (e) {
     // A stalled run's steps may still be waiting: stop its loop at the next chunk.
@@ -511,10 +524,11 @@ const DISCARD = { bytes: true, write() {}, close: async () => ({}), abort: async
 
 // The fast path's pipeline, all stages at once with a bounded number of chunks in
 // each. Chromium runs a WebCrypto decryption on the calling thread, so a pool of
-// decrypt workers decrypts the chunks with WebCrypto and turns the plaintext into
-// Blobs, while this worker asks the page for the chunks, feeds wasm the chunks in
-// order (AES Crypt: every byte, for the HMAC; OpenSSL: each chunk's last block) for
-// each chunk's IV and E, and hands the Blobs to the sink in order. Each chunk is
+// decrypt workers decrypts the chunks with WebCrypto and hands the plaintext back,
+// while this worker asks the page for the chunks, feeds wasm the chunks in order
+// (AES Crypt: every byte, for the HMAC; OpenSSL: each chunk's last block) for each
+// chunk's IV and E, shows wasm each chunk's plaintext in order (the content check)
+// and hands it to the sink in order. Each chunk is
 // read with the 16 bytes after it (there are always at least 16 more before the end
 // of the file), whose place E takes: the ArrayBuffer moves from the page to this
 // worker to a decrypt worker without a copy.
@@ -544,8 +558,8 @@ async function runFast(job, out, progress, stages, tuning) {
   const pool = await decryptPool(workers);
   // Decrypt workers hand back bytes, never a Blob: Chromium loses Blobs made there now
   // and then (every later read of them, by a picked file's writer or the Save link,
-  // fails with NotReadableError; from about 300 MiB in a run, reproduced here).
-  const asBytes = !!out.bytes || pool !== LOCAL_DECRYPT;
+  // fails with NotReadableError; from about 300 MiB in a run, reproduced here). Where
+  // Blobs are wanted (in memory), the sink makes them, here.
   const timed = (r) => {
     for (const [stage, ms] of Object.entries(r.ms)) stages.add(`decrypt worker: ${stage}`, 0, ms);
     return r;
@@ -565,8 +579,9 @@ async function runFast(job, out, progress, stages, tuning) {
   let writing = Promise.resolve();
   const writeOldest = async () => {
     const r = timed(await stages.wait('decrypt (wait)', decrypts.shift()));
+    stages.time('content check', () => fd.plaintext(r.data));
     await stages.wait('write (wait)', writing);
-    writing = handled(stages.time('write', () => Promise.resolve(out.write(r.blob || r.data))));
+    writing = handled(stages.time('write', () => Promise.resolve(out.write(r.data))));
   };
   readMore();
   while (reads.length) {
@@ -578,7 +593,7 @@ async function runFast(job, out, progress, stages, tuning) {
       ? fd.absorb(buf.subarray(0, range.len))
       : fd.absorbLast(range.len, buf.subarray(range.len - 16, range.len))));
     buf.set(ivAndE.subarray(16), range.len);
-    const request = { op: 'decrypt', key, iv: ivAndE.slice(0, 16), data: buf, asBytes };
+    const request = { op: 'decrypt', key, iv: ivAndE.slice(0, 16), data: buf };
     decrypts.push(handled(stages.time('post', () => pool.run(request))));
     if (decrypts.length >= inFlight) await writeOldest();
     progress(range.start + range.len);
@@ -588,7 +603,7 @@ async function runFast(job, out, progress, stages, tuning) {
   if (job.cancelled) throw new Cancelled();
   const last = await stages.wait('read (wait)', slice(file, end, fd.fileLen));
   await out.write(stages.time('finish', () => fd.finish(last)));
-  return fd.integrity;
+  return { integrity: fd.integrity, verdict: fd.verdict };
 }
 
 // A promise whose rejection, if nobody awaits it any more (after a cancel or an
@@ -604,15 +619,11 @@ function changed() {
 
 // What the decrypt workers do (and this worker, where it cannot start workers): one
 // WebCrypto AES-CBC decryption of a chunk given with E in its last 16 bytes; the
-// plaintext is returned as bytes, moved (from a decrypt worker, or for a sink that
-// writes bytes), else as a Blob made here.
-async function chunkWork({ key, iv, data, asBytes }) {
+// plaintext is returned as bytes (moved, from a decrypt worker).
+async function chunkWork({ key, iv, data }) {
   const t1 = performance.now();
   const plain = await crypto.subtle.decrypt({ name: 'AES-CBC', iv }, key, data);
-  const t2 = performance.now();
-  if (asBytes) return { data: new Uint8Array(plain), ms: { AES: t2 - t1 } };
-  const blob = new Blob([plain]);
-  return { blob, ms: { AES: t2 - t1, Blob: performance.now() - t2 } };
+  return { data: new Uint8Array(plain), ms: { AES: performance.now() - t1 } };
 }
 
 // A decrypt worker's message loop: one request per message, answered with its id.
@@ -728,5 +739,5 @@ async function runStream(job, out, progress, stages) {
     progress(Math.min(size, pos + WASM_CHUNK));
   }
   await out.write(d.finish());
-  return d.integrity;
+  return { integrity: d.integrity, verdict: d.verdict };
 }

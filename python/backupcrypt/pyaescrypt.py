@@ -40,8 +40,6 @@ _CORRUPTED = "File is corrupted."
 _BAD_HMAC = "Bad HMAC (file is corrupted)."
 _WRONG_PASSWORD = "Wrong password (or file is corrupted)."
 _VERSION = "pyAesCrypt is only compatible with version 2 of the AES Crypt file format."
-# The smallest AES Crypt v2 file pyAesCrypt accepts.
-_MIN_LEN = 136
 
 
 def _check_args(passw: str, bufferSize: int, period: bool) -> None:
@@ -53,10 +51,12 @@ def _check_args(passw: str, bufferSize: int, period: bool) -> None:
 
 
 def _check_head(head: bytes, inputLength: int) -> None:
-    """pyAesCrypt's own first checks, in its order, with its messages."""
-    if head[:3] != b"AES" or inputLength < _MIN_LEN and head[3:4] == b"\x02":
+    """pyAesCrypt's own first checks, in its order, with its messages (the library
+    answers them: python/src/lib.rs ``pyaescrypt_head``)."""
+    problem = _native.pyaescrypt_head(head, inputLength)
+    if problem == "not_aes":
         raise NotEncrypted(_NOT_AES)
-    if len(head) < 4:
+    if problem == "corrupted":
         raise Damaged(_CORRUPTED)
 
 

@@ -12,6 +12,7 @@ use std::path::PathBuf;
 
 use backupcrypt::io::{EncryptTo, EncryptingWriter, Overwrite, SeekableDecryptor};
 use backupcrypt::openssl::{Armour, Params};
+use backupcrypt::sniff::{self, Kind};
 use backupcrypt::zip::{Compression, DosDateTime, ZipWriter};
 use backupcrypt::{DecryptOptions, Error, Format, Integrity, Password, aescrypt};
 use pyo3::create_exception;
@@ -627,6 +628,26 @@ impl Archive {
     }
 }
 
+/// pyAesCrypt's first checks on a file's first 4 bytes and its length, in its order,
+/// answered by the library's one sniffer (for the pyAesCrypt drop-in, which words
+/// them as pyAesCrypt does): `"not_aes"` when the AES Crypt magic is not all there,
+/// or for a v2 file (or one that ends after the magic) shorter than the smallest one
+/// pyAesCrypt accepts (136 bytes; other versions may be shorter, and the library
+/// reads them); `"corrupted"` when a longer stream ends right after the magic; else
+/// `None`.
+#[pyfunction]
+fn pyaescrypt_head(head: &[u8], input_length: u64) -> Option<&'static str> {
+    const PYAESCRYPT_MIN_V2_LEN: u64 = 136;
+    match sniff::sniff(head) {
+        Kind::AesCrypt { version } if head.len() >= sniff::AESCRYPT.len() => match version {
+            Some(2) | None if input_length < PYAESCRYPT_MIN_V2_LEN => Some("not_aes"),
+            None => Some("corrupted"),
+            Some(_) => None,
+        },
+        _ => Some("not_aes"),
+    }
+}
+
 /// Integrity names, for the Python layer: `(name, description)`.
 #[pyfunction]
 fn integrity_descriptions() -> Vec<(&'static str, &'static str)> {
@@ -652,6 +673,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(encrypt_stream, m)?)?;
     m.add_function(wrap_pyfunction!(inspect, m)?)?;
     m.add_function(wrap_pyfunction!(integrity_descriptions, m)?)?;
+    m.add_function(wrap_pyfunction!(pyaescrypt_head, m)?)?;
     m.add_class::<Decrypted>()?;
     m.add_class::<Archive>()?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;

@@ -87,6 +87,8 @@ CASES = [
     ("not AES Crypt", b"PK\x03\x04" + bytes(200), PASSWORD),
     ("too short", ENC[:100], PASSWORD),
     ("empty", b"", PASSWORD),
+    ("the magic alone", ENC[:3], PASSWORD),
+    ("part of the magic", ENC[:2], PASSWORD),
     ("version 1 marker on a v2 file", ENC[:3] + b"\x07" + ENC[4:], PASSWORD),
 ]
 

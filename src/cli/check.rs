@@ -4,13 +4,12 @@
 
 use std::io::{ErrorKind, Read};
 
-use backupcrypt::content::{ContentCheck, Found};
+use backupcrypt::content::{self, ContentCheck, Found, Verdict};
 use backupcrypt::io::DecryptingReader;
-use backupcrypt::openssl::{self as core_openssl, Content};
+use backupcrypt::openssl as core_openssl;
 use backupcrypt::{Error, Integrity, Password};
 
 use super::exit::{self, Exit};
-use super::openssl::content_name;
 
 /// The verdict on one file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -71,35 +70,15 @@ impl Status {
     }
 }
 
-/// Decides what a successful decryption means, given the content.
+/// Decides what a successful decryption means, given the content: the
+/// library's verdict ([`backupcrypt::content::judge`]), as a status here.
 fn judge(integrity: Integrity, content: Found) -> (Status, String) {
-    let what = match content.kind {
-        Content::Zip | Content::PgDump => content.describe(),
-        kind => format!("content: {}", content_name(kind)),
-    };
-    let checked = match integrity {
-        Integrity::Authenticated => "HMAC verified",
-        Integrity::PaddingChecked => "padding valid",
-        Integrity::Unchecked => "no check in the format (CTR)",
-    };
-    let status = match (integrity, content.kind, content.complete) {
-        (_, _, Some(false)) => Status::Damaged,
-        (Integrity::Authenticated, _, _) => Status::Ok,
-        (_, _, Some(true)) => Status::Ok,
-        (_, Content::Unknown, _) => {
-            return (
-                Status::WrongPassword,
-                format!("{checked} but the content is random: wrong password or wrong OpenSSL options"),
-            );
-        }
-        _ => Status::Unverifiable,
-    };
-    let detail = if status == Status::Unverifiable {
-        format!(
-            "{checked}; content is {what}, which cannot be checked: the OpenSSL format has no integrity check"
-        )
-    } else {
-        format!("{checked}; {what}")
+    let (verdict, detail) = content::judge(integrity, content);
+    let status = match verdict {
+        Verdict::Ok => Status::Ok,
+        Verdict::Damaged => Status::Damaged,
+        Verdict::WrongPassword => Status::WrongPassword,
+        Verdict::Unverifiable => Status::Unverifiable,
     };
     (status, detail)
 }
@@ -158,24 +137,5 @@ pub fn check_reader<R: Read>(
             };
             Checked { status, detail, integrity: Some(integrity), content: Some(content) }
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn openssl_content_decides_what_padding_cannot() {
-        let complete = Found { kind: Content::PgDump, complete: Some(true), entries: None };
-        let cut = Found { kind: Content::PgDump, complete: Some(false), entries: None };
-        let random = Found { kind: Content::Unknown, complete: None, entries: None };
-        let text = Found { kind: Content::Text, complete: None, entries: None };
-        assert_eq!(judge(Integrity::PaddingChecked, complete).0, Status::Ok);
-        assert_eq!(judge(Integrity::PaddingChecked, cut).0, Status::Damaged);
-        assert_eq!(judge(Integrity::PaddingChecked, random).0, Status::WrongPassword);
-        assert_eq!(judge(Integrity::PaddingChecked, text).0, Status::Unverifiable);
-        assert_eq!(judge(Integrity::Authenticated, random).0, Status::Ok);
-        assert_eq!(judge(Integrity::Unchecked, complete).0, Status::Ok);
     }
 }

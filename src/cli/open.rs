@@ -41,9 +41,9 @@ pub fn prepare(
 }
 
 /// The options name an OpenSSL file without a header (`--nosalt`, `--salt`):
-/// then any bytes are taken for one.
+/// then any bytes are taken for one ([`backupcrypt::openssl::Choices::headerless`]).
 pub fn headerless(args: &OpenSslArgs) -> bool {
-    args.nosalt || args.salt.is_some()
+    args.choices().headerless()
 }
 
 /// Refuses, before any password is asked, an input that is not encrypted (exit 5),
@@ -53,7 +53,7 @@ pub fn headerless(args: &OpenSslArgs) -> bool {
 /// Exit 5 naming what the input is; exit 1 on read errors.
 pub fn check_encrypted(input: &mut Input, args: &OpenSslArgs) -> exit::Result<Kind> {
     let kind = sniff::sniff(input.head(openssl::HEAD)?);
-    if kind.format().is_none() && !headerless(args) {
+    if !args.choices().may_open(kind) {
         return Err(not_encrypted(kind, &input.name));
     }
     Ok(kind)

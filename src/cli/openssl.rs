@@ -8,7 +8,7 @@
 //! full decryption checks the padding afterwards.
 
 use backupcrypt::openssl::guess::Padding;
-use backupcrypt::openssl::{self, Candidate, Choices, Cipher, Content, Guess, KeyDerivation, Params};
+use backupcrypt::openssl::{self, Candidate, Choices, Cipher, Guess, KeyDerivation, Params};
 use backupcrypt::{Md, Password};
 use clap::Args;
 
@@ -122,11 +122,6 @@ pub fn options_for(p: &Params) -> String {
         KeyDerivation::Legacy { md } => s += &format!(" --legacy-kdf --md {}", md.name()),
     }
     s
-}
-
-/// A content kind in words.
-pub fn content_name(c: Content) -> &'static str {
-    c.name()
 }
 
 /// Bytes looked at for detection: enough for armour detection plus the content.

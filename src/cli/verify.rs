@@ -14,8 +14,8 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use backupcrypt::content::Found;
-use backupcrypt::names::runs::{Run, RunKey, newest_intact, runs};
-use backupcrypt::names::{self, Kind, Timestamp};
+use backupcrypt::names::runs::{Run, newest_intact, runs};
+use backupcrypt::names::{self, BackupName};
 use backupcrypt::{Format, Integrity, Limits, Password, aescrypt};
 use clap::Args;
 
@@ -73,21 +73,20 @@ pub struct Report {
     pub integrity: Option<Integrity>,
     /// What the plaintext turned out to be.
     pub content: Option<Found>,
-    /// The backup name, parsed.
-    pub name: Option<Named>,
 }
 
-/// An owned [`names::BackupName`].
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Named {
-    /// The space (`production`, …).
-    pub space: Option<String>,
-    /// Database or files.
-    pub kind: Kind,
-    /// When it was made.
-    pub time: Timestamp,
-    /// `--part-N`.
-    pub part: Option<u32>,
+impl Report {
+    /// The file's backup name, parsed.
+    pub fn name(&self) -> Option<BackupName<'_>> {
+        backup_name(&self.path)
+    }
+}
+
+/// The backup name of a path; an object version is named
+/// `s3://bucket/key?versionId=ID`, and the name is the key's.
+fn backup_name(path: &Path) -> Option<BackupName<'_>> {
+    let shown = path.to_str()?;
+    names::parse(shown.split_once("?versionId=").map_or(shown, |(k, _)| k))
 }
 
 /// Verifies one file.
@@ -98,14 +97,6 @@ pub fn check_file(
     limits: Limits,
     quiet: bool,
 ) -> Report {
-    let shown = path.to_string_lossy();
-    // An object version is named `s3://bucket/key?versionId=ID`: the name is the key's.
-    let name = names::parse(shown.split_once("?versionId=").map_or(&*shown, |(k, _)| k)).map(|n| Named {
-        space: n.space.map(str::to_owned),
-        kind: n.kind,
-        time: n.time,
-        part: n.part,
-    });
     let mut report = Report {
         path: path.to_path_buf(),
         status: Status::Error,
@@ -113,7 +104,6 @@ pub fn check_file(
         format: None,
         integrity: None,
         content: None,
-        name,
     };
     let fail = |mut r: Report, f: Failure| {
         r.status = Status::from_exit(f.exit);
@@ -195,26 +185,14 @@ fn check_all(files: &[PathBuf], jobs: usize, check: &(dyn Fn(&Path) -> Report + 
 /// `--newest`: per (space, kind), runs newest first until one is intact. Files
 /// without a backup name are all checked.
 fn check_newest(files: &[PathBuf], jobs: usize, check: &(dyn Fn(&Path) -> Report + Sync)) -> Vec<Report> {
-    type Series = (Option<String>, Kind);
-    let mut series: BTreeMap<Series, BTreeMap<Timestamp, Vec<PathBuf>>> = BTreeMap::new();
-    let mut unnamed = Vec::new();
-    for p in files {
-        let shown = p.to_string_lossy();
-        match names::parse(shown.split_once("?versionId=").map_or(&*shown, |(k, _)| k)) {
-            Some(n) => series
-                .entry((n.space.map(str::to_owned), n.kind))
-                .or_default()
-                .entry(n.time)
-                .or_default()
-                .push(p.clone()),
-            None => unnamed.push(p.clone()),
-        }
-    }
+    let series = runs(files, |p| backup_name(p));
+    let unnamed: Vec<PathBuf> = files.iter().filter(|p| backup_name(p).is_none()).cloned().collect();
     let mut reports = check_all(&unnamed, jobs, check);
     for times in series.values() {
-        for run in times.values().rev() {
-            let checked = check_all(run, jobs, check);
-            let intact = runs(&checked, run_key).values().flatten().all(|r| r.is_intact(is_ok));
+        for run in times.iter().rev() {
+            let paths: Vec<PathBuf> = run.files.iter().map(|(p, _)| (*p).clone()).collect();
+            let checked = check_all(&paths, jobs, check);
+            let intact = runs(&checked, Report::name).values().flatten().all(|r| r.is_intact(is_ok));
             reports.extend(checked);
             if intact {
                 break;
@@ -257,12 +235,6 @@ fn collect_local(paths: &[PathBuf]) -> exit::Result<Vec<PathBuf>> {
     Ok(out)
 }
 
-/// The report's backup name, for grouping into runs.
-fn run_key(r: &Report) -> Option<RunKey<'_>> {
-    let n = r.name.as_ref()?;
-    Some(RunKey { space: n.space.as_deref(), kind: n.kind, time: n.time, part: n.part })
-}
-
 fn is_ok(r: &Report) -> bool {
     r.status == Status::Ok
 }
@@ -296,9 +268,9 @@ fn report_json(r: &Report) -> Json {
         )
         .with("content", r.content.map(|c| c.kind.id()))
         .with("complete", r.content.and_then(|c| c.complete));
-    match &r.name {
+    match r.name() {
         Some(n) => {
-            j.set("space", n.space.clone());
+            j.set("space", n.space.map(str::to_owned));
             j.set("kind", n.kind.name());
             j.set("time", n.time.to_string());
             j.set("part", n.part);
@@ -339,10 +311,13 @@ pub fn run(args: VerifyArgs, global: &Global) -> exit::Result {
     drop(password);
     // By time (named files first), then part, then path.
     reports.sort_by(|a, b| {
-        let key = |r: &Report| (r.name.is_none(), r.name.as_ref().map(|n| (n.time, n.part)), r.path.clone());
+        let key = |r: &Report| {
+            let n = r.name();
+            (n.is_none(), n.map(|n| (n.time, n.part)), r.path.clone())
+        };
         key(a).cmp(&key(b))
     });
-    let groups = runs(&reports, run_key);
+    let groups = runs(&reports, Report::name);
     // The whole report first: a full disk must fail the command, not cut the JSON.
     let mut out = Vec::new();
     let passed = reports.iter().filter(|r| r.status == Status::Ok).count();

@@ -6,21 +6,7 @@
 use alloc::collections::BTreeMap;
 use alloc::vec::Vec;
 
-use super::{Kind, Timestamp};
-
-/// What grouping needs to know of a file's name ([`super::BackupName`], owned
-/// or borrowed by the caller).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct RunKey<'a> {
-    /// The space (`production`, …), if the path names one.
-    pub space: Option<&'a str>,
-    /// Database or files.
-    pub kind: Kind,
-    /// When the run started.
-    pub time: Timestamp,
-    /// `--part-N`.
-    pub part: Option<u32>,
-}
+use super::{BackupName, Kind, Timestamp};
 
 /// Which backups compete for "newest": the same space and kind.
 pub type Series<'a> = (Option<&'a str>, Kind);
@@ -54,16 +40,17 @@ impl<T> Run<'_, T> {
     }
 }
 
-/// Groups the named items into runs per series, oldest run first; items
-/// without a backup name are left out.
+/// Groups the named items into runs per series, oldest run first, by the
+/// backup name `name` reads from each (its space, kind, time and part); items
+/// without one are left out.
 pub fn runs<'a, T>(
     items: &'a [T],
-    key: impl Fn(&'a T) -> Option<RunKey<'a>>,
+    name: impl Fn(&'a T) -> Option<BackupName<'a>>,
 ) -> BTreeMap<Series<'a>, Vec<Run<'a, T>>> {
     type Parts<'a, T> = Vec<(&'a T, Option<u32>)>;
     let mut map: BTreeMap<Series<'a>, BTreeMap<Timestamp, Parts<'a, T>>> = BTreeMap::new();
     for item in items {
-        if let Some(k) = key(item) {
+        if let Some(k) = name(item) {
             map.entry((k.space, k.kind)).or_default().entry(k.time).or_default().push((item, k.part));
         }
     }
@@ -103,10 +90,7 @@ mod tests {
             ("p/database/2022-06-01--00-00-01.sql.encrypted", true),
             ("notes.txt", true),
         ];
-        let groups = runs(&files, |(path, _)| {
-            let n = parse(path)?;
-            Some(RunKey { space: n.space, kind: n.kind, time: n.time, part: n.part })
-        });
+        let groups = runs(&files, |(path, _)| parse(path));
         assert_eq!(groups.len(), 2);
         let files_runs = &groups[&(Some("p"), Kind::Files)];
         assert_eq!(files_runs.len(), 3);

@@ -149,6 +149,12 @@ impl Default for Params {
 }
 
 impl Params {
+    /// No `Salted__` header in the file (`-nosalt`, `-S`): its first bytes are
+    /// ciphertext, whatever they look like.
+    pub fn headerless(&self) -> bool {
+        self.salt != Salt::Header
+    }
+
     /// The option sets tried, in order, when a file is decrypted without options:
     /// `-pbkdf2` (SHA-256, 10000), then legacy MD5 (OpenSSL < 1.1.0), then legacy
     /// SHA-256 (OpenSSL ≥ 1.1.0 without `-pbkdf2`).
@@ -222,6 +228,20 @@ impl Choices {
     /// True if anything was chosen (then nothing is guessed).
     pub fn is_given(&self) -> bool {
         *self != Choices::default()
+    }
+
+    /// The choices say the file has no `Salted__` header (`-nosalt`, `-S`): then
+    /// any bytes may be such a file, which only these choices can open.
+    pub fn headerless(&self) -> bool {
+        self.nosalt || self.salt.is_some()
+    }
+
+    /// Whether a file that sniffs as `kind` may be decrypted with these choices:
+    /// an encrypted file always (without choices the presets are tried), anything
+    /// else only when the choices say it has no header. The CLI refuses other
+    /// files before asking for a password; the page offers no Decrypt for them.
+    pub fn may_open(&self, kind: crate::sniff::Kind) -> bool {
+        kind.format().is_some() || self.headerless()
     }
 
     /// The parameters these choices describe, OpenSSL's defaults filling the rest.

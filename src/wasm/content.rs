@@ -1,12 +1,16 @@
 //! The library's content check ([`crate::content::ContentCheck`]) for the page:
 //! fed the plaintext as it is decrypted, it says what the backup holds and whether
 //! it is all there (a pg_dump with its footer, a ZIP with its end record): the
-//! answer `verify` gives, in the same words.
+//! answer `verify` gives, in the same words. The decryptors ([`super::FastDecryptor`],
+//! [`super::StreamDecryptor`]) hold one each and judge the whole decryption with
+//! it ([`Judged`]), as `verify` does.
 
+use alloc::string::String;
 use wasm_bindgen::prelude::*;
 
 use super::object;
-use crate::content::{self, Found};
+use crate::Integrity;
+use crate::content::{self, Found, judge};
 
 /// Watches a plaintext stream; `finish()` gives `{kind, complete, description}`.
 #[wasm_bindgen]
@@ -22,9 +26,10 @@ impl ContentCheck {
         ContentCheck { check: content::ContentCheck::new() }
     }
 
-    /// The next plaintext bytes, in order.
-    pub fn feed(&mut self, plaintext: &[u8]) {
-        self.check.feed(plaintext);
+    /// The next plaintext bytes, in order (only the parts the check looks at are
+    /// copied into wasm).
+    pub fn feed(&mut self, plaintext: &js_sys::Uint8Array) {
+        feed(&mut self.check, plaintext);
     }
 
     /// The verdict on everything fed: `kind` (`zip`, `pg_dump`, …, as
@@ -43,5 +48,33 @@ impl ContentCheck {
 impl Default for ContentCheck {
     fn default() -> Self {
         ContentCheck::new()
+    }
+}
+
+/// Feeds `check` a JS array without copying all of it into wasm: a 16 MiB chunk
+/// costs the check its first and last bytes only.
+pub(crate) fn feed(check: &mut content::ContentCheck, bytes: &js_sys::Uint8Array) {
+    let len = bytes.length() as usize;
+    let (head, tail) = check.kept(len);
+    let head = bytes.subarray(0, head as u32).to_vec();
+    let tail = bytes.subarray((len - tail) as u32, len as u32).to_vec();
+    check.feed_kept(&head, len, &tail);
+    let (mut head, mut tail) = (head, tail);
+    zeroize::Zeroize::zeroize(&mut head);
+    zeroize::Zeroize::zeroize(&mut tail);
+}
+
+/// A finished decryption, judged as `verify` judges it.
+pub(crate) struct Judged {
+    /// `ok`, `damaged`, `wrong password`, `unverifiable` ([`content::Verdict::name`]).
+    pub verdict: &'static str,
+    /// The sentence `verify` prints after the verdict.
+    pub detail: String,
+}
+
+impl Judged {
+    pub(crate) fn of(integrity: Integrity, check: &content::ContentCheck) -> Judged {
+        let (verdict, detail) = judge(integrity, check.finish());
+        Judged { verdict: verdict.name(), detail }
     }
 }

@@ -21,6 +21,7 @@ use crate::openssl::{self, Params};
 use crate::{Error, Format, Password};
 
 pub use content::ContentCheck;
+pub use plan::decryptable;
 pub use split::FastDecryptor;
 pub use stream::StreamDecryptor;
 pub use zip::{ZipBrowser, ZipBundle};
@@ -153,18 +154,30 @@ pub fn key_file_password(file: Vec<u8>) -> Result<Vec<u8>, JsValue> {
 /// nothing chosen: `None` (the presets are tried). The library's
 /// [`openssl::Choices`] parse and combine them, as for the CLI's flags.
 pub(crate) fn openssl_params(options: &JsValue) -> Result<Option<Params>, JsValue> {
-    if options.is_undefined() || options.is_null() {
+    let choices = openssl_choices(options)?;
+    if !choices.is_given() {
         return Ok(None);
+    }
+    choices.params().map(Some).map_err(|message| invalid(message))
+}
+
+/// A JS `Error` named `InvalidInput` with the library's sentence.
+fn invalid(message: &str) -> JsValue {
+    let err = js_sys::Error::new(message);
+    err.set_name("InvalidInput");
+    JsValue::from(err)
+}
+
+/// The OpenSSL options chosen on the page, each parsed by the library, not yet
+/// combined (see [`openssl_params`]).
+pub(crate) fn openssl_choices(options: &JsValue) -> Result<openssl::Choices, JsValue> {
+    if options.is_undefined() || options.is_null() {
+        return Ok(openssl::Choices::default());
     }
     let field =
         |name: &str| js_sys::Reflect::get(options, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED);
     let text = |name: &str| field(name).as_string().map(|s| String::from(s.trim())).filter(|s| !s.is_empty());
-    let invalid = |message: &str| {
-        let err = js_sys::Error::new(message);
-        err.set_name("InvalidInput");
-        JsValue::from(err)
-    };
-    let choices = openssl::Choices {
+    Ok(openssl::Choices {
         cipher: text("cipher").map(|c| openssl::Choices::parse_cipher(&c)).transpose().map_err(invalid)?,
         md: text("md").map(|m| openssl::Choices::parse_md(&m)).transpose().map_err(invalid)?,
         iter: text("iter")
@@ -177,11 +190,7 @@ pub(crate) fn openssl_params(options: &JsValue) -> Result<Option<Params>, JsValu
         legacy_kdf: field("legacyKdf").is_truthy(),
         nosalt: field("nosalt").is_truthy(),
         salt: text("salt").map(|s| openssl::Choices::parse_salt(&s)).transpose().map_err(invalid)?,
-    };
-    if !choices.is_given() {
-        return Ok(None);
-    }
-    choices.params().map(Some).map_err(invalid)
+    })
 }
 
 /// Checks the OpenSSL options chosen on the page (see [`openssl_params`]) and returns

@@ -1,12 +1,11 @@
 //! How a file will be decrypted, decided once from its head, tail and length.
 
-use alloc::string::String;
 use zeroize::Zeroizing;
 
 use crate::aescrypt::{self, Header, HeaderParser};
-use crate::openssl::{self, Content, KeyMaterial, Params, Salt};
+use crate::openssl::{self, Content, KeyMaterial, Params};
 use crate::sniff::{Kind, sniff};
-use crate::{DecryptOptions, Error, Integrity, Limits, Password, PasswordCheck, Result};
+use crate::{DecryptOptions, Error, Limits, Password, PasswordCheck, Result};
 
 /// What [`plan`] found out with the password, before any bulk work.
 pub(crate) enum Plan {
@@ -34,7 +33,7 @@ pub(crate) fn plan(
 ) -> Result<Plan> {
     // Without a header to skip (`-nosalt`, `-S`) the file is OpenSSL whatever it
     // starts with, as for the CLI and the core's decryptor.
-    let headerless = given.is_some_and(|p| p.salt != Salt::Header);
+    let headerless = given.is_some_and(|p| p.headerless());
     let kind = sniff(head);
     if matches!(kind, Kind::AesCrypt { .. }) && !headerless {
         let mut parser = HeaderParser::default();
@@ -82,21 +81,6 @@ pub(crate) fn plan(
     Ok(Plan::OpenSsl { params, keys, content })
 }
 
-/// The sentence the page shows once decryption has finished.
-pub(crate) fn integrity_text(integrity: Integrity, content: Content) -> String {
-    String::from(match (integrity, content) {
-        (Integrity::Authenticated, _) => "verified (HMAC)",
-        (Integrity::PaddingChecked, Content::Unknown) => {
-            "the OpenSSL format has no integrity check: the padding is valid, but the content is not \
-             recognised (wrong password or options?)"
-        }
-        (Integrity::PaddingChecked, _) => {
-            "the OpenSSL format has no integrity check: padding and content look right"
-        }
-        (Integrity::Unchecked, _) => "not checked: OpenSSL CTR files carry no check at all",
-    })
-}
-
 /// A short name for what the plaintext starts with.
 pub(crate) fn content_name(content: Content) -> &'static str {
     match content {
@@ -107,4 +91,15 @@ pub(crate) fn content_name(content: Content) -> &'static str {
         Content::Text => "text",
         Content::Unknown => "unknown",
     }
+}
+
+/// Whether Decrypt can be offered for a file whose first bytes are `head` (up to
+/// 64 KiB), with the OpenSSL options chosen on the page (`options` as
+/// [`super::openssl_params`], `undefined` for none): an encrypted file always; any
+/// other only when the options say it has no header (`-nosalt`, `-S`), by the
+/// library's rule ([`openssl::Choices::may_open`], the CLI's too). Options the
+/// library cannot parse answer `true`: pressing Decrypt then says what is wrong.
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn decryptable(head: &[u8], options: wasm_bindgen::JsValue) -> bool {
+    super::openssl_choices(&options).map_or(true, |choices| choices.may_open(sniff(head)))
 }

@@ -14,10 +14,12 @@ use sha2::Sha256;
 use wasm_bindgen::prelude::*;
 use zeroize::Zeroizing;
 
-use super::plan::{Plan, content_name, integrity_text, plan};
+use super::content::{self as check, Judged};
+use super::plan::{Plan, content_name, plan};
 use super::{js_error, openssl_params, password};
 use crate::aescrypt::{self, Header};
 use crate::block::{CbcDecryptor, CbcEncryptor, pkcs7_data_len};
+use crate::content::ContentCheck;
 use crate::openssl::Content;
 use crate::{Error, Integrity, PasswordCheck};
 
@@ -50,7 +52,9 @@ pub struct FastDecryptor {
     check: Check,
     content: Content,
     options: Option<String>,
-    integrity: Option<String>,
+    /// The content check, fed the plaintext WebCrypto gave ([`FastDecryptor::plaintext`]).
+    seen: ContentCheck,
+    judged: Option<Judged>,
 }
 
 #[wasm_bindgen]
@@ -89,7 +93,8 @@ impl FastDecryptor {
                     check: Check::Hmac(Box::new((mac, header))),
                     content: Content::Unknown,
                     options: None,
-                    integrity: None,
+                    seen: ContentCheck::new(),
+                    judged: None,
                 })
             }
             Plan::OpenSsl { keys, content, params } => Some(FastDecryptor {
@@ -103,7 +108,8 @@ impl FastDecryptor {
                 check: Check::Padding,
                 content,
                 options: Some(alloc::format!("openssl enc -d {}", params.openssl_flags())),
-                integrity: None,
+                seen: ContentCheck::new(),
+                judged: None,
             }),
         })
     }
@@ -177,16 +183,30 @@ impl FastDecryptor {
         self.advance(len, last)
     }
 
+    /// The plaintext WebCrypto gave for the chunks, in order: the content check
+    /// looks at it (what `verify` checks: a pg_dump's footer, a ZIP's end record).
+    pub fn plaintext(&mut self, plaintext: &js_sys::Uint8Array) {
+        check::feed(&mut self.seen, plaintext);
+    }
+
     /// Takes `[bulkEnd, fileLen)`, runs every final check and returns the last
     /// plaintext bytes. Throws `Corrupt`, `WrongPassword`, `Truncated`.
     pub fn finish(&mut self, rest: &[u8]) -> Result<Vec<u8>, JsValue> {
         self.finish_inner(rest).map_err(|e| js_error(&e))
     }
 
-    /// One sentence on what was verified, once `finish` has succeeded.
+    /// Once `finish` has succeeded: what was verified and what the content is, in
+    /// `verify`'s words (e.g. `padding valid; PostgreSQL dump, complete`).
     #[wasm_bindgen(getter)]
     pub fn integrity(&self) -> Option<String> {
-        self.integrity.clone()
+        self.judged.as_ref().map(|j| j.detail.clone())
+    }
+
+    /// Once `finish` has succeeded: `verify`'s verdict, `ok`, `damaged` (content cut
+    /// short), `wrong password` (random content) or `unverifiable`.
+    #[wasm_bindgen(getter)]
+    pub fn verdict(&self) -> Option<String> {
+        self.judged.as_ref().map(|j| String::from(j.verdict))
     }
 }
 
@@ -237,7 +257,8 @@ impl FastDecryptor {
                 Integrity::PaddingChecked
             }
         };
-        self.integrity = Some(integrity_text(integrity, self.content));
+        self.seen.feed(&out);
+        self.judged = Some(Judged::of(integrity, &self.seen));
         Ok(out)
     }
 }

@@ -5,21 +5,21 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use wasm_bindgen::prelude::*;
 
-use super::plan::{Plan, integrity_text, plan};
+use super::content::Judged;
+use super::plan::{Plan, plan};
 use super::{js_error, openssl_params, password};
-use crate::sniff::{Content, Kind, looks_like_plaintext, sniff};
+use crate::content::ContentCheck;
+use crate::sniff::{Kind, sniff};
 use crate::{DecryptOptions, Decryptor, Error};
-
-/// Plaintext bytes kept to judge an unauthenticated result.
-const SNIFF: usize = 64;
 
 /// Streaming decryption in wasm: `update(chunk)` returns plaintext (unverified),
 /// `finish()` the last bytes once every check has passed.
 #[wasm_bindgen]
 pub struct StreamDecryptor {
     inner: Option<Decryptor>,
-    first: Vec<u8>,
-    integrity: Option<String>,
+    /// The content check, fed every plaintext byte.
+    seen: ContentCheck,
+    judged: Option<Judged>,
     /// Bytes of the file already fed in the constructor (the caller still sends
     /// them from the first byte on).
     skip: usize,
@@ -50,14 +50,12 @@ impl StreamDecryptor {
             d.update(head, &mut pending).map_err(|e| js_error(&e))?;
             let mut s = StreamDecryptor {
                 inner: Some(d),
-                first: Vec::new(),
-                integrity: None,
+                seen: ContentCheck::new(),
+                judged: None,
                 skip: head.len(),
                 pending,
             };
-            let early = core::mem::take(&mut s.pending);
-            s.sniff(&early);
-            s.pending = early;
+            s.seen.feed(&s.pending);
             return Ok(s);
         }
         let options = match plan(&password, head, tail, file_len as u64, given).map_err(|e| js_error(&e))? {
@@ -67,8 +65,8 @@ impl StreamDecryptor {
         };
         Ok(StreamDecryptor {
             inner: Some(Decryptor::new(password, options)),
-            first: Vec::new(),
-            integrity: None,
+            seen: ContentCheck::new(),
+            judged: None,
             skip: 0,
             pending: Vec::new(),
         })
@@ -83,7 +81,7 @@ impl StreamDecryptor {
         let start = out.len();
         out.reserve(chunk.len() + 16);
         d.update(&chunk[skipped..], &mut out).map_err(|e| js_error(&e))?;
-        self.sniff(&out[start..]);
+        self.seen.feed(&out[start..]);
         Ok(out)
     }
 
@@ -93,30 +91,27 @@ impl StreamDecryptor {
         let mut out = core::mem::take(&mut self.pending);
         let start = out.len();
         let integrity = d.finish(&mut out).map_err(|e| js_error(&e))?;
-        self.sniff(&out[start..]);
-        let content =
-            if self.first.is_empty() { Content::Unknown } else { looks_like_plaintext(&self.first) };
-        self.integrity = Some(integrity_text(integrity, content));
+        self.seen.feed(&out[start..]);
+        self.judged = Some(Judged::of(integrity, &self.seen));
         Ok(out)
     }
 
-    /// One sentence on what was verified, once `finish` has succeeded.
+    /// Once `finish` has succeeded: what was verified and what the content is, in
+    /// `verify`'s words (as [`super::FastDecryptor::integrity`]).
     #[wasm_bindgen(getter)]
     pub fn integrity(&self) -> Option<String> {
-        self.integrity.clone()
+        self.judged.as_ref().map(|j| j.detail.clone())
     }
-}
 
-impl StreamDecryptor {
-    fn sniff(&mut self, out: &[u8]) {
-        let want = SNIFF.saturating_sub(self.first.len()).min(out.len());
-        self.first.extend_from_slice(&out[..want]);
+    /// Once `finish` has succeeded: `verify`'s verdict (as [`super::FastDecryptor::verdict`]).
+    #[wasm_bindgen(getter)]
+    pub fn verdict(&self) -> Option<String> {
+        self.judged.as_ref().map(|j| String::from(j.verdict))
     }
 }
 
 impl Drop for StreamDecryptor {
     fn drop(&mut self) {
-        zeroize::Zeroize::zeroize(&mut self.first);
         zeroize::Zeroize::zeroize(&mut self.pending);
     }
 }

@@ -12,6 +12,8 @@ const fixtures = {
   openssl: readFileSync(opensslEncrypt(dir, 'db.sql.encrypted', sql, 'pw')),
   armoured: readFileSync(opensslEncrypt(dir, 'db.sql.b64', sql, 'pw', ['-pbkdf2', '-a'])),
   v2: readFileSync(pyAesCryptEncrypt(dir, 'f.zip.encrypted', sql, 'pw')),
+  cut: readFileSync(opensslEncrypt(dir, 'cut.sql.encrypted', sql.subarray(0, sql.length - 60), 'pw')),
+  sql,
 };
 fixtures.damaged = Buffer.from(fixtures.v2);
 fixtures.damaged[fixtures.damaged.length - 40] ^= 4;
@@ -56,7 +58,8 @@ async function checks(ev) {
   check('v3 ranges', fd.bulkStart === 140 && fd.bulkEnd === 140 && fd.fileLen === 188, [fd.bulkStart, fd.bulkEnd]);
   check('key once', fd.takeKey().length === 32 && fd.takeKey().length === 0);
   const last = fd.finish(v3.subarray(fd.bulkEnd));
-  check('v3 plaintext', new TextDecoder().decode(last) === 'Hello, World!' && fd.integrity === 'verified (HMAC)', fd.integrity);
+  check('v3 plaintext', new TextDecoder().decode(last) === 'Hello, World!' && fd.integrity === 'HMAC verified; content: text'
+    && fd.verdict === 'ok', [fd.integrity, fd.verdict]);
   check('v3 wrong password', throws(() => w.FastDecryptor.open(enc('pears'), head(v3), tail(v3), v3.length)) === 'WrongPassword');
   check('openssl wrong password', throws(() => w.FastDecryptor.open(enc('nope'), head(files.openssl), tail(files.openssl), files.openssl.length)) === 'WrongPassword');
   check('armoured needs the stream decryptor', w.FastDecryptor.open(enc('pw'), head(files.armoured), tail(files.armoured), files.armoured.length) === undefined);
@@ -73,23 +76,27 @@ async function checks(ev) {
       buf.set(c); buf.set(ivE.subarray(16), c.length);
       const p = new Uint8Array(await crypto.subtle.decrypt({ name: 'AES-CBC', iv: ivE.subarray(0, 16) }, key, buf));
       if (p.length !== c.length) throw new Error('E did not decrypt to one full padding block');
+      d.plaintext(p);
       parts.push(p);
     }
     parts.push(d.finish(file.subarray(d.bulkEnd)));
-    return { bytes: join(parts), integrity: d.integrity, content: d.content };
+    return { bytes: join(parts), integrity: d.integrity, verdict: d.verdict, content: d.content };
   }
   function viaWasm(file, password, chunk) {
     const d = new w.StreamDecryptor(enc(password), head(file), tail(file), file.length);
     const parts = [];
     for (let pos = 0; pos < file.length; pos += chunk) parts.push(d.update(file.subarray(pos, pos + chunk)));
     parts.push(d.finish());
-    return { parts, integrity: d.integrity };
+    return { parts, integrity: d.integrity, verdict: d.verdict };
   }
   for (const name of ['openssl', 'v2']) {
     const a = await viaWebCrypto(files[name], 'pw', 4096 + 16 * 7);
     const b = viaWasm(files[name], 'pw', 9999);
     const bh = await hex(join(b.parts));
-    check(name + ' split == stream', (await hex(a.bytes)) === bh && a.integrity === b.integrity, [a.integrity, b.integrity]);
+    check(name + ' split == stream', (await hex(a.bytes)) === bh && a.integrity === b.integrity && a.verdict === b.verdict,
+      [a.integrity, b.integrity]);
+    // The content check saw the dump's footer, on both paths.
+    check(name + ' content complete', /; PostgreSQL dump, complete$/.test(a.integrity) && a.verdict === 'ok', a.integrity);
     results.push({ name: name + ' sha256', ok: true, detail: bh });
   }
   const byLast = await viaWebCrypto(files.openssl, 'pw', 65536 + 16 * 3, true);
@@ -107,6 +114,15 @@ async function checks(ev) {
   const arm = viaWasm(files.armoured, 'pw', 1000);
   results.push({ name: 'armoured sha256', ok: true, detail: await hex(join(arm.parts)) });
   check('openssl content', (await viaWebCrypto(files.openssl, 'pw', 65536)).content === 'pg_dump (SQL)');
+  const cutA = await viaWebCrypto(files.cut, 'pw', 4096);
+  const cutB = viaWasm(files.cut, 'pw', 5000);
+  check('cut dump: damaged on both paths', cutA.verdict === 'damaged' && cutB.verdict === 'damaged'
+    && cutA.integrity === cutB.integrity && /without its/.test(cutA.integrity), [cutA.integrity, cutB.integrity]);
+  // The content check alone, fed in pieces: it copies only what it looks at.
+  const cc = new w.ContentCheck();
+  for (let at = 0; at < files.sql.length; at += 100000) cc.feed(files.sql.subarray(at, at + 100000));
+  const found = cc.finish();
+  check('ContentCheck fed in pieces', found.kind === 'pg_dump' && found.complete === true, found);
   const po = w.FastDecryptor.open(enc('pw'), head(files.openssl), tail(files.openssl), files.openssl.length);
   check('openssl options found', po.options === 'openssl enc -d -aes-256-cbc -pbkdf2 -iter 10000 -md sha256', po.options);
 

@@ -105,14 +105,17 @@ export const OFFICIAL_V3 = Buffer.from(
 /** Something that looks like the database backups: a plain-SQL pg_dump. */
 export function sqlDump(size) {
   const head = Buffer.from('--\n-- PostgreSQL database dump\n--\n\nSET statement_timeout = 0;\n');
+  const footer = Buffer.from('\n--\n-- PostgreSQL database dump complete\n--\n\n');
   const lines = [];
-  let n = head.length;
+  let n = head.length + footer.length;
   for (let i = 0; n < size; i++) {
     const l = `INSERT INTO public.reports VALUES (${i}, '${randomBytes(12).toString('hex')}');\n`;
     lines.push(l);
     n += l.length;
   }
-  return Buffer.concat([head, Buffer.from(lines.join(''))]).subarray(0, size);
+  // Exactly `size` bytes, ending with pg_dump's footer as a finished dump does.
+  const body = Buffer.concat([head, Buffer.from(lines.join(''))]).subarray(0, size - footer.length);
+  return Buffer.concat([body, footer]);
 }
 
 /**

@@ -71,6 +71,10 @@ eachEngine((engine, test) => {
     return true;
   }, n, options);
 
+  // Whether Decrypt is offered is the library's answer, asked of the worker on each change.
+  const offered = (n, yes) => ctx.waitFor((t, n, yes) => t.button(n, 'Decrypt').disabled === !yes, [n, yes],
+    { what: `card ${n}'s Decrypt ${yes ? 'enabled' : 'disabled'}` });
+
   const attempt = async (n, password = PASSWORD) => {
     await ctx.fill(n, password);
     await ctx.click(n, 'Decrypt');
@@ -84,6 +88,11 @@ eachEngine((engine, test) => {
         // No header: it looks like nothing, and Decrypt waits for the options that say so.
         assert.match(await ctx.outcome(n), /not an encrypted backup.*OpenSSL options/);
         assert.ok(await ctx.isDisabled(n, 'Decrypt'));
+        // Ticking "No salt" offers it; unticking takes it back.
+        await choose(n, { nosalt: true });
+        await offered(n, true);
+        await choose(n, { nosalt: false });
+        await offered(n, false);
       } else {
         await ctx.ready(n);
         // Wrong password, or (CTR) truncated: not opened, nothing offered.
@@ -91,7 +100,7 @@ eachEngine((engine, test) => {
         assert.equal(await ctx.count(n, 'a.save'), 0);
       }
       await choose(n, options);
-      assert.equal(await ctx.isDisabled(n, 'Decrypt'), false);
+      await offered(n, true);
       assert.match(await attempt(n), /^Done/);
       assert.equal(await save(ctx, n), digest(data));
       if (!options.cipher || !options.cipher.endsWith('ctr')) {
@@ -139,7 +148,7 @@ eachEngine((engine, test) => {
     await ctx.browser.setFiles(keyInput, [keyFile]);
     await ctx.waitFor((t, n) => t.card(n).querySelector('input[id$="-pass"]').disabled, [n], { what: 'the field disabled' });
     await ctx.click(n, 'Decrypt');
-    assert.match(await ctx.outcome(n), /verified \(HMAC\)/);
+    assert.match(await ctx.outcome(n), /HMAC verified/);
     assert.equal(await save(ctx, n), digest(data));
 
     // A key file cut in the middle of a UTF-16 character: the library's sentence.
@@ -150,7 +159,7 @@ eachEngine((engine, test) => {
 
     // Forgetting the key file brings the password field back.
     await ctx.click(n, 'Forget the key file');
-    assert.match(await attempt(n, KEY_TEXT), /verified \(HMAC\)/);
+    assert.match(await attempt(n, KEY_TEXT), /HMAC verified/);
   });
 
   test('keyboard only: the options disclosure opens, takes its choices, and Enter decrypts', async () => {

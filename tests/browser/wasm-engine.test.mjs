@@ -9,8 +9,8 @@ const dir = workdir();
 const sql = sqlDump(3 * 1024 * 1024 + 5);
 const data = randomBytes(2 * 1024 * 1024 + 1);
 const files = [
-  [opensslEncrypt(dir, 'db.sql.encrypted', sql, 'pw'), sql, /padding and content look right/],
-  [pyAesCryptEncrypt(dir, 'files.zip.encrypted', data, 'pw'), data, /verified \(HMAC\)/],
+  [opensslEncrypt(dir, 'db.sql.encrypted', sql, 'pw'), sql, /^Done: ok\. padding valid; PostgreSQL dump, complete\.$/],
+  [pyAesCryptEncrypt(dir, 'files.zip.encrypted', data, 'pw'), data, /^Done: ok\. HMAC verified; content: not recognised\.$/],
 ];
 const big = pyAesCryptEncrypt(dir, 'big.zip.encrypted', randomBytes(96 * 1024 * 1024), 'pw');
 

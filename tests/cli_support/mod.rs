@@ -181,21 +181,34 @@ pub fn encrypt_aes(dir: &Path, name: &str, plain: &[u8]) -> PathBuf {
 /// once in 256, and with a random salt the wrong-password tests would fail that
 /// often.
 pub fn encrypt_openssl(dir: &Path, name: &str, plain: &[u8], flags: &[&str], password: &str) -> PathBuf {
-    const SALT: &str = "a1b2c3d4e5f60718";
+    let fixed = !flags.iter().any(|f| matches!(*f, "-nosalt" | "-S" | "-a" | "-base64"));
+    encrypt_openssl_salt(dir, name, plain, flags, password, fixed.then_some("a1b2c3d4e5f60718"))
+}
+
+/// `openssl enc` with `flags`, and with `salt` (16 hex digits) given as `-S` plus
+/// the `Salted__` header OpenSSL 3 then leaves out, byte for byte what it writes
+/// for a random salt.
+pub fn encrypt_openssl_salt(
+    dir: &Path,
+    name: &str,
+    plain: &[u8],
+    flags: &[&str],
+    password: &str,
+    salt: Option<&str>,
+) -> PathBuf {
     let src = dir.join(format!(".{name}.plain"));
     write(&src, plain);
     let out = dir.join(name);
-    let fixed = !flags.iter().any(|f| matches!(*f, "-nosalt" | "-S" | "-a" | "-base64"));
     let mut args = vec!["enc", "-e"];
     args.extend_from_slice(flags);
-    if fixed {
-        args.extend_from_slice(&["-S", SALT]);
+    if let Some(salt) = salt {
+        args.extend_from_slice(&["-S", salt]);
     }
     args.extend_from_slice(&["-in", src.to_str().unwrap(), "-out", out.to_str().unwrap()]);
     openssl(&args, password);
-    if fixed {
+    if let Some(salt) = salt {
         let mut file = b"Salted__".to_vec();
-        file.extend((0..8).map(|i| u8::from_str_radix(&SALT[2 * i..2 * i + 2], 16).unwrap()));
+        file.extend((0..8).map(|i| u8::from_str_radix(&salt[2 * i..2 * i + 2], 16).unwrap()));
         file.extend(read(&out));
         write(&out, &file);
     }

@@ -10,14 +10,19 @@ function addCard(file) {
   // whether a decryption is running.
   const c = {
     id, n, file, info: null, plan: null, running: false,
+    // The library's answer for the options now chosen: a file with a header, or one
+    // without when the options say it has none (the worker asks wasm).
+    decryptable: false,
     setStatus: (text, kind) => setStatusOf(status, text, kind),
-    // A file with a header, or one without when the options say it has none.
     // Refused (before any work) when the output would not fit where it is kept.
-    canDecrypt: () => !!c.info && c.plan.fits && (!c.info.notEncrypted || c.options.headerless()),
+    canDecrypt: () => !!c.info && c.plan.fits && c.decryptable,
   };
+  // Each change of the options asks again; only the latest answer counts.
+  let asked = 0;
+  const askDecryptable = () => link.send({ op: 'decryptable', id, file, openssl: c.options.value(), asked: ++asked });
   const info = el('dl', { class: 'info' });
   c.password = passwordField(n, file.name);
-  c.options = opensslOptions(n, () => { if (c.info) run.ready(c.canDecrypt()); });
+  c.options = opensslOptions(n, () => { if (c.info) askDecryptable(); });
   const form = el('form', { class: 'decrypt', 'aria-labelledby': `${n}-name` });
   const run = decryption(c, form);
   const zip = zipOpener(c);
@@ -30,6 +35,7 @@ function addCard(file) {
   const row = (k, v) => { if (v != null && v !== '') info.append(el('dt', {}, k), el('dd', {}, String(v))); };
   function describe(i) {
     c.info = i;
+    c.decryptable = i.decryptable;
     c.plan = outputPlan(i);
     if (i.notEncrypted) {
       // Maybe an OpenSSL file made without its header (-nosalt, -S): only the
@@ -61,6 +67,9 @@ function addCard(file) {
 
   link.listen(id, (m) => {
     if (m.op === 'info') describe(m.info);
+    else if (m.op === 'decryptable') {
+      if (m.asked === asked) { c.decryptable = m.yes; run.ready(c.canDecrypt()); }
+    }
     else if (m.op.startsWith('zip') || (m.op === 'error' && m.about && m.about.startsWith('zip'))) zip.onMessage(m);
     else run.onMessage(m);
   });

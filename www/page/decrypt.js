@@ -91,8 +91,10 @@ function decryption(c, form) {
     const secs = m.ms / 1000;
     rate.textContent = `${bytes(m.bytes)} in ${secs.toFixed(1)} s (${(m.bytes / secs / 1e6).toFixed(0)} MB/s)`;
     if (m.stages) c.card.dataset.stages = JSON.stringify({ ...m.stages, total: m.ms });
-    const text = `Done. Integrity: ${m.integrity}.`;
-    c.setStatus(text, 'ok');
+    // The library's verdict on the whole decryption, in `backupcrypt verify`'s words:
+    // the plaintext is offered either way, but content cut short or random is said.
+    const text = `Done: ${m.verdict}. ${m.integrity}.`;
+    c.setStatus(text, VERDICT_LOOKS[m.verdict] || 'bad');
     const name = c.info.outputName;
     if (m.blob) {
       const a = el('a', { href: URL.createObjectURL(m.blob), download: name, class: 'button save' },
@@ -141,6 +143,9 @@ function decryption(c, form) {
     },
   };
 }
+
+// How each verdict looks: `ok`, or `bad` where the content says something went wrong.
+const VERDICT_LOOKS = { ok: 'ok', unverifiable: 'ok', damaged: 'bad', 'wrong password': 'bad' };
 
 async function readable(blob) {
   try {

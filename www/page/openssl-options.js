@@ -45,8 +45,5 @@ function opensslOptions(n, onChange) {
       const chosen = v.cipher || v.md || v.iter.trim() || v.legacyKdf || v.nosalt || v.salt.trim();
       return chosen ? v : undefined;
     },
-    // The file then has no `Salted__` header, so a file that looks like nothing
-    // known may still be one.
-    headerless: () => nosalt.checked || salt.value.trim() !== '',
   };
 }

@@ -149,7 +149,7 @@ function zipBrowser(c, entries, box) {
         previewBox.classList.remove('hidden');
         say(`Preview of ${entries[m.index].name} (first ${bytes(new TextEncoder().encode(m.text).length)}).`, 'ok');
       } else if (m.op === 'zip-verified') {
-        say(`Whole backup checked: ${m.integrity}.`, 'ok');
+        say(`Whole backup checked: ${m.verdict}. ${m.integrity}.`, m.verdict === 'ok' ? 'ok' : 'bad');
       } else {
         saver.onMessage(m);
       }
