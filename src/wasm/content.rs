@@ -56,12 +56,10 @@ impl Default for ContentCheck {
 pub(crate) fn feed(check: &mut content::ContentCheck, bytes: &js_sys::Uint8Array) {
     let len = bytes.length() as usize;
     let (head, tail) = check.kept(len);
-    let head = bytes.subarray(0, head as u32).to_vec();
-    let tail = bytes.subarray((len - tail) as u32, len as u32).to_vec();
+    // Plaintext: the copies are wiped when dropped.
+    let head = zeroize::Zeroizing::new(bytes.subarray(0, head as u32).to_vec());
+    let tail = zeroize::Zeroizing::new(bytes.subarray((len - tail) as u32, len as u32).to_vec());
     check.feed_kept(&head, len, &tail);
-    let (mut head, mut tail) = (head, tail);
-    zeroize::Zeroize::zeroize(&mut head);
-    zeroize::Zeroize::zeroize(&mut tail);
 }
 
 /// A finished decryption, judged as `verify` judges it.
