@@ -36,6 +36,9 @@ const ready = (async () => {
 // bytes) and the range; the page answers `bytes` with the ArrayBuffer transferred.
 const reads = new Map();
 let nextRead = 0;
+// The page's time reading slices (it says so under `#profile`), summed; a run takes
+// the difference for its profile.
+let pageReadMs = 0;
 function slice(file, start, end) {
   const req = nextRead++;
   const answer = new Promise((resolve, reject) => {
@@ -52,19 +55,36 @@ function delivered(m) {
   const r = reads.get(m.req);
   if (!r) return;
   reads.delete(m.req);
+  if (m.ms) pageReadMs += m.ms;
   if (m.error) r.reject(Object.assign(new Error(m.error.message), { name: m.error.name }));
   else r.resolve(m.data);
 }
 
 // A stage that has not finished after this long is reported, not waited for (every
 // stage moves at most 16 MiB; on a slow machine that takes well under a second).
-const STALL_MS = 60000;
+// (`#stall-ms=N` on the page lowers it, for the test of this watchdog.)
+let STALL_MS = 60000;
+const stalled = (what, ms) => Object.assign(new Error(`${what} in ${ms / 1000} s`), { name: 'Stalled' });
 function within(promise, ms, what) {
   let timer;
   const late = new Promise((_, no) => {
-    timer = setTimeout(() => no(Object.assign(new Error(`${what} in ${ms / 1000} s`), { name: 'Stalled' })), ms);
+    timer = setTimeout(() => no(stalled(what, ms)), ms);
   });
   return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}
+
+// The same for a whole decryption, whatever step it is in: it fails (saying which
+// step it was in) when it has not moved on for `ms`. `poke` says it moved on.
+function watchdog(ms, where) {
+  let timer;
+  let fail;
+  const late = handled(new Promise((_, no) => { fail = no; }));
+  const poke = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => fail(stalled(`the decryption did not move on (last step: ${where()})`, ms)), ms);
+  };
+  poke();
+  return { late, poke, stop: () => clearTimeout(timer) };
 }
 
 const jobs = new Map();
@@ -77,12 +97,14 @@ class Cancelled extends Error {
 onmessage = async (ev) => {
   const m = ev.data;
   if (m.op === 'bytes') return delivered(m);
+  if (m.op === 'stall-ms') { STALL_MS = m.ms; return; }
+  if (m.op === 'ping') return post({ op: 'pong' });
   try {
-    const w = await ready;
+    const w = await within(ready, STALL_MS, 'the page\'s WebAssembly did not load');
     switch (m.op) {
-      case 'inspect': return post({ op: 'info', id: m.id, info: await describe(w, m.file) });
+      case 'inspect': return post({ op: 'info', id: m.id, info: await within(describe(w, m.file), STALL_MS, 'reading the header did not finish') });
       case 'decryptable': return post({ op: 'decryptable', id: m.id, asked: m.asked, yes: await decryptable(w, m) });
-      case 'open': return post(await open(w, m));
+      case 'open': return post(await within(open(w, m), STALL_MS, 'checking the password did not finish'));
       case 'run': return post(await run(m));
       case 'cancel': { const j = jobs.get(m.id); if (j) j.cancelled = true; return; }
       case 'close': return close(m.id);
@@ -119,7 +141,7 @@ async function describe(w, file) {
   // Whether Decrypt can be offered before any OpenSSL option is chosen.
   info.decryptable = w.decryptable(head, undefined);
   // Whether the output can go to private storage: the page says so before Decrypt.
-  info.storage = await storageWorks;
+  info.storage = await within(storageWorks, STALL_MS, 'the browser\'s private storage did not answer');
   info.outputName = w.outputName(file.name);
   info.backupDate = w.backupDate(file.name) || null;
   info.zipInside = w.zipInside(file.name);
@@ -425,13 +447,23 @@ async function spillFile() {
 // Milliseconds spent in each stage of a run, for the benchmark (`profile: true` in the
 // run message; the page itself never asks). A stage awaited while others run counts
 // only the time the loop was blocked on it.
+// Both say which step the run is waiting on (`now`), for the watchdog's message.
 class Stages {
-  constructor() { this.ms = {}; }
+  constructor() { this.ms = {}; this.now = 'starting'; }
   time(stage, f) { const t = performance.now(); try { return f(); } finally { this.add(stage, t); } }
-  async wait(stage, p) { const t = performance.now(); try { return await p; } finally { this.add(stage, t); } }
+  async wait(stage, p) {
+    const t = performance.now();
+    this.now = stage;
+    try { return await p; } finally { this.add(stage, t); }
+  }
   add(stage, since, ms = performance.now() - since) { this.ms[stage] = (this.ms[stage] || 0) + ms; }
 }
-const UNTIMED = { time: (_, f) => f(), wait: (_, p) => p, add() {} };
+class Untimed {
+  constructor() { this.ms = null; this.now = 'starting'; }
+  time(_, f) { return f(); }
+  wait(stage, p) { this.now = stage; return p; }
+  add() {}
+}
 
 // Decrypts job `m.id` whole into the sink (or nowhere: `discard`, for verifying);
 // answers the `done` message.
@@ -447,10 +479,15 @@ async function run(m) {
       + `more than the ${m.memory.limit} bytes allowed here`), { name: 'TooLarge' });
   }
   if (!m.discard) post({ op: 'started', id: m.id, where: out.where, bytes: job.file.size });
-  const stages = m.profile ? new Stages() : UNTIMED;
+  const stages = m.profile ? new Stages() : new Untimed();
   const started = performance.now();
+  const readBefore = pageReadMs;
+  // A run that stops moving (a read, a decrypt worker, a write that never answers)
+  // fails with a message instead of leaving the card's spinner running.
+  const dog = watchdog(STALL_MS, () => stages.now);
   let lastReport = 0;
   const progress = (done) => {
+    dog.poke();
     const now = performance.now();
     if (now - lastReport > 100) {
       lastReport = now;
@@ -460,19 +497,25 @@ async function run(m) {
   try {
     // What the library made of it all (the checks and the content, as `verify`
     // words it): read from the decryptor before it is freed.
-    const { integrity, verdict } = job.fast
-      ? await runFast(job, out, progress, stages, m.tuning)
-      : await runStream(job, out, progress, stages);
-    const result = await stages.wait('close', out.close());
+    const { integrity, verdict } = await Promise.race([dog.late, handled(job.fast
+      ? runFast(job, out, progress, stages, m.tuning)
+      : runStream(job, out, progress, stages))]);
+    dog.poke();
+    const result = await Promise.race([dog.late, stages.wait('close', out.close())]);
+    stages.add('page: slice reads (in parallel)', 0, pageReadMs - readBefore);
     return {
       op: 'done', id: m.id, integrity, verdict, blob: result.blob || null, ms: performance.now() - started,
       bytes: job.file.size, stages: stages.ms || null,
     };
   } catch (e) {
-    const note = await out.abort();
+    // A stalled run's steps may still be waiting: stop its loop at the next chunk.
+    // (The decrypt workers are kept unless one of them stalled: see DecryptPool.)
+    job.cancelled = true;
+    const note = await within(out.abort(), STALL_MS, 'removing the partial output did not finish').catch(() => null);
     if (note && e && typeof e === 'object') e.note = note;
     throw e;
   } finally {
+    dog.stop();
     close(m.id);
   }
 }
@@ -491,11 +534,14 @@ const DISCARD = { bytes: true, write() {}, close: async () => ({}), abort: async
 // worker to a decrypt worker without a copy.
 // Sizes chosen by measurement (benches/browser): most of the cost of reading a file
 // slice, a WebCrypto call and making a Blob is per call, so chunks are large; at most
-// readAhead + inFlight chunks are held at once, whatever the file's size. A run
-// message may override them (`tuning`, for the benchmark).
+// readAhead + inFlight chunks are held at once, whatever the file's size. The page's
+// reads are the slowest step in WebKit from file:// (its main thread reads through
+// another process), and there four slices in flight read 20-30 % faster than two,
+// while Chromium and Firefox read as fast either way (measured in the same runs). A
+// run message may override them (`tuning`, `#pipeline=` on the page: the benchmark).
 const PIPELINE = {
   chunk: 16 * 1024 * 1024,
-  readAhead: 2,
+  readAhead: 4,
   inFlight: 3,
   workers: Math.max(2, Math.min(4, (self.navigator && navigator.hardwareConcurrency) || 2)),
 };
@@ -528,10 +574,14 @@ async function runFast(job, out, progress, stages, tuning) {
     }
   };
   const decrypts = [];
+  // One write at a time, in order, each running while this loop goes on (HMAC, reads):
+  // a sink that writes asynchronously (a picked file) does its work off this thread.
+  let writing = Promise.resolve();
   const writeOldest = async () => {
     const r = timed(await stages.wait('decrypt (wait)', decrypts.shift()));
     stages.time('content check', () => fd.plaintext(r.data));
-    await stages.wait('write', out.write(r.data));
+    await stages.wait('write (wait)', writing);
+    writing = handled(stages.time('write', () => Promise.resolve(out.write(r.data))));
   };
   readMore();
   while (reads.length) {
@@ -549,6 +599,7 @@ async function runFast(job, out, progress, stages, tuning) {
     progress(range.start + range.len);
   }
   while (decrypts.length) await writeOldest();
+  await stages.wait('write (wait)', writing);
   if (job.cancelled) throw new Cancelled();
   const last = await stages.wait('read (wait)', slice(file, end, fd.fileLen));
   await out.write(stages.time('finish', () => fd.finish(last)));
@@ -684,7 +735,7 @@ async function runStream(job, out, progress, stages) {
     const data = await stages.wait('read (wait)', ahead);
     ahead = read(pos + WASM_CHUNK);
     const plain = stages.time('wasm decrypt', () => d.update(data));
-    await stages.wait('write', out.write(plain));
+    await stages.wait('write (wait)', Promise.resolve(stages.time('write', () => out.write(plain))));
     progress(Math.min(size, pos + WASM_CHUNK));
   }
   await out.write(d.finish());

@@ -133,6 +133,13 @@ with zipfile.ZipFile(sys.argv[1]) as z:
   return JSON.parse(out);
 }
 
+/**
+ * How long a test waits for the page by default: longer than the page's own watchdog
+ * (60 s, www/worker.js), so that a stalled step fails with the page's message naming
+ * it rather than with a bare timeout here.
+ */
+export const WAIT_MS = 90000;
+
 /** The engines to run (`BROWSERS=chromium,firefox,webkit`, the default: all). */
 export const ENGINES = (process.env.BROWSERS || 'chromium,firefox,webkit').split(',').map((s) => s.trim()).filter(Boolean);
 /** `REPEAT=N` runs each case N times in the same page (a user with many files, one tab). */
@@ -325,7 +332,7 @@ export async function openPage(engine, { hash = '', removeSavePicker = true, url
     },
     /** Polls `fn(t, ...args)` until it returns something truthy, and returns that. Return
      * plain values, never DOM nodes: Firefox over BiDi hands a node back as nothing. */
-    async waitFor(fn, args = [], { timeout = 60000, what = String(fn) } = {}) {
+    async waitFor(fn, args = [], { timeout = WAIT_MS, what = String(fn) } = {}) {
       for (const t0 = Date.now(); ;) {
         const v = await ctx.run(fn, ...args);
         if (v) return v;
@@ -368,13 +375,13 @@ export async function openPage(engine, { hash = '', removeSavePicker = true, url
     /** Waits until card `n`'s status says Ready (its header was read). */
     ready: (n) => ctx.waitFor((t, n) => { const s = t.status(n); return s && /^Ready/.test(s.text); }, [n], { what: `card ${n} Ready` }),
     /** Waits for card `n`'s outcome (ok or bad) and returns its text. */
-    outcome: (n, timeout = 60000) => ctx.waitFor((t, n) => {
+    outcome: (n, timeout = WAIT_MS) => ctx.waitFor((t, n) => {
       const s = t.status(n);
       return s && /\b(ok|bad)\b/.test(s.cls) && s.text;
     }, [n], { timeout, what: `card ${n}'s outcome` }),
     /** Does `action` and returns the download it caused: `{ name, digest }` (and
      * `bytes`, a Buffer, with `{ bytes: true }`: small files only). */
-    async download(action, { timeout = 60000, bytes = false } = {}) {
+    async download(action, { timeout = WAIT_MS, bytes = false } = {}) {
       const before = await ctx.run((t) => t.downloads.length);
       await action();
       await ctx.waitFor((t, n) => t.downloads.length > n, [before], { timeout, what: 'a download' });
@@ -412,7 +419,7 @@ export async function finish(ctx, { errors = true, ignore = null } = {}) {
 }
 
 /** Enters the password in card `n`, presses Decrypt, and waits for the outcome. */
-export async function decrypt(ctx, n, password, { timeout = 60000 } = {}) {
+export async function decrypt(ctx, n, password, { timeout = WAIT_MS } = {}) {
   await ctx.waitFor((t, n) => { const b = t.button(n, 'Decrypt'); return b && !b.disabled; }, [n],
     { timeout, what: `card ${n}'s Decrypt enabled` });
   await ctx.fill(n, password);

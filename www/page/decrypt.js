@@ -60,7 +60,7 @@ function decryption(c, form) {
     // The worker refuses too, should the output end up in memory after all (a picker
     // that failed).
     link.send({
-      op: 'run', id: c.id, handle, profile: link.profile, memoryOnly: link.memoryOnly,
+      op: 'run', id: c.id, handle, profile: link.profile, tuning: link.tuning, memoryOnly: link.memoryOnly,
       memory: { need: c.plan.need, limit: memoryLimit },
     });
   }

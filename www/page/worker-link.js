@@ -4,22 +4,55 @@
 
 const link = (() => {
   const url = URL.createObjectURL(new Blob([$('worker-source').textContent], { type: 'text/javascript' }));
-  const worker = new Worker(url);
+  let worker;
   const handlers = new Map();
   let nextId = 1;
-  worker.onmessage = (ev) => {
+  // `#stall-ms=N` shortens the worker's watchdog (60 s), for its test.
+  const stall = /(^|[#&])stall-ms=(\d+)(&|$)/.exec(location.hash);
+  const stallMs = stall ? Number(stall[2]) : 60000;
+  // The worker's own watchdog cannot fire if its thread stops (seen in Firefox): the
+  // page pings it, and a worker silent for twice the watchdog's time is replaced, and
+  // every card told.
+  // Cards waiting for the worker's answer (only these are told).
+  const busy = new Set();
+  const ASKS = new Set(['inspect', 'open', 'run', 'zip-open', 'zip-get', 'zip-preview', 'zip-verify', 'zip-bundle']);
+  const ANSWERS = new Set(['info', 'error', 'done', 'zip-list', 'zip-entry', 'zip-preview', 'zip-verified', 'zip-bundled']);
+  let heard = performance.now();
+  setInterval(() => {
+    if (performance.now() - heard > 2 * stallMs) {
+      start();
+      const message = `the page's worker stopped answering for ${Math.round((2 * stallMs) / 1000)} s; it was restarted: try again`;
+      for (const id of busy) { const h = handlers.get(id); if (h) h({ op: 'error', name: 'Stalled', message }); }
+      busy.clear();
+    }
+    worker.postMessage({ op: 'ping' });
+  }, Math.min(10000, stallMs / 2));
+  function start() {
+    if (worker) worker.terminate();
+    heard = performance.now();
+    worker = new Worker(url);
+    worker.onmessage = received;
+    worker.onerror = (ev) => { ev.preventDefault(); failAll(ev.message || 'the page\'s worker stopped'); };
+    worker.onmessageerror = () => failAll('a message from the page\'s worker could not be read');
+    if (stall) worker.postMessage({ op: 'stall-ms', ms: stallMs });
+  }
+  function received(ev) {
+    heard = performance.now();
     const m = ev.data;
+    if (m.op === 'pong') return;
     if (m.op === 'read') return hand(m);
     if (m.op === 'fatal') return failAll(m.message);
+    if (ANSWERS.has(m.op)) busy.delete(m.id);
     const h = handlers.get(m.id);
     if (h) h(m);
-  };
+  }
   // The worker reads no file itself (WebKit forbids that in a worker on a file://
   // page): it asks for a slice of a File it was given, and gets the bytes, moved.
   async function hand({ req, file, start, end }) {
     try {
+      const t = performance.now();
       const data = await file.slice(start, end).arrayBuffer();
-      worker.postMessage({ op: 'bytes', req, data }, [data]);
+      worker.postMessage({ op: 'bytes', req, data, ms: performance.now() - t }, [data]);
     } catch (e) {
       worker.postMessage({ op: 'bytes', req, error: { name: e.name, message: String(e.message) } });
     }
@@ -28,8 +61,7 @@ const link = (() => {
   function failAll(message) {
     for (const h of handlers.values()) h({ op: 'error', name: 'WorkerFailed', message });
   }
-  worker.onerror = (ev) => { ev.preventDefault(); failAll(ev.message || 'the page\'s worker stopped'); };
-  worker.onmessageerror = () => failAll('a message from the page\'s worker could not be read');
+  start();
   return {
     // `#engine=wasm` forces the all-wasm fallback (for tests and the benchmark).
     forceWasm: /(^|[#&])engine=wasm(&|$)/.test(location.hash),
@@ -39,8 +71,21 @@ const link = (() => {
     // `#profile` (the benchmark) has the worker time each stage of a decryption; the
     // milliseconds land in the card's `data-stages` attribute.
     profile: /(^|[#&])profile(&|$)/.test(location.hash),
+    // `#pipeline=chunk:8,readAhead:4,inFlight:3,workers:2` (chunk in MiB) overrides the
+    // fast path's sizes, for the benchmark to compare them.
+    tuning: (() => {
+      const hook = /(^|[#&])pipeline=([\w:,]+)(&|$)/.exec(location.hash);
+      if (!hook) return null;
+      const t = Object.fromEntries(hook[2].split(',').map((kv) => kv.split(':')).map(([k, v]) => [k, Number(v)]));
+      if (t.chunk) t.chunk *= 1024 * 1024;
+      return t;
+    })(),
     newId: () => nextId++,
     listen: (id, handler) => handlers.set(id, handler),
-    send: (message, transfer) => worker.postMessage(message, transfer || []),
+    send: (message, transfer) => {
+      if (ASKS.has(message.op)) busy.add(message.id);
+      else if (message.op === 'close') busy.delete(message.id);
+      worker.postMessage(message, transfer || []);
+    },
   };
 })();
