@@ -82,9 +82,9 @@ def files_bench(work: str) -> dict:
                     calls[f"{who}_encrypt"]()
                 # Into a new file, as a restore does (replacing a 512 MiB file
                 # would add the kernel's freeing of the old one to the time).
-                for p in (enc if op == "encrypt" else out,):
-                    if os.path.exists(p):
-                        os.remove(p)
+                made = enc if op == "encrypt" else out
+                if os.path.exists(made):
+                    os.remove(made)
                 wall, cpu = timed(calls[key])
                 if key not in r or wall < r[key][0]:
                     r[key] = (wall, cpu)

@@ -77,26 +77,40 @@ pub fn decrypt_file_parallel(
     if let Some(at) = cipher.tag_offset() {
         read_at(input, &mut tag, at)?;
     }
-    if cipher.tag_offset().is_some() {
-        if let Some(integrity) = in_order::decrypt(input, output, &cipher, &tag, progress)? {
-            progress(cipher.ciphertext_len());
-            return Ok(Some(integrity));
-        }
-    }
+    // AES Crypt: read once, in order, hashed and decrypted (`in_order`); the
+    // chunked way below only where its reading thread cannot start.
+    let read_once = if cipher.tag_offset().is_some() {
+        in_order::decrypt(input, output, &cipher, &tag, progress)?
+    } else {
+        None
+    };
+    let integrity = match read_once {
+        Some(integrity) => integrity,
+        None => by_chunks(input, output, &cipher, &tag, progress)?,
+    };
+    progress(cipher.ciphertext_len());
+    Ok(Some(integrity))
+}
+
+/// Every core takes the next chunk, `pread`s, decrypts and `pwrite`s it; then the
+/// final check ([`verify`]: for AES Crypt the HMAC, read in order after the rest).
+fn by_chunks(
+    input: &File,
+    output: &File,
+    cipher: &SeekableCipher,
+    tag: &[u8; 32],
+    progress: &mut dyn FnMut(u64),
+) -> Result<Integrity> {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(MAX_THREADS));
     let work = Work {
         input,
         output,
-        cipher: &cipher,
+        cipher,
         next: AtomicU64::new(0),
         done: AtomicU64::new(0),
         stop: AtomicBool::new(false),
     };
-    let integrity = std::thread::scope(|s| {
-        // Where no thread can be started, the HMAC runs after the decryption.
-        let check = || verify(input, &cipher, &tag);
-        let checker =
-            cipher.tag_offset().and_then(|_| std::thread::Builder::new().spawn_scoped(s, check).ok());
+    std::thread::scope(|s| {
         let helpers: std::vec::Vec<_> = (1..threads)
             // Where no thread can be started, this one does all the work.
             .filter_map(|_| std::thread::Builder::new().spawn_scoped(s, || work.run(&mut |_| {})).ok())
@@ -110,17 +124,9 @@ pub fn decrypt_file_parallel(
                 result = theirs;
             }
         }
-        let checked = match checker {
-            Some(h) => {
-                h.join().unwrap_or_else(|_| Err(Error::Io(std::io::Error::other("the HMAC thread stopped"))))
-            }
-            None if result.is_ok() => verify(input, &cipher, &tag),
-            None => Ok(Integrity::Unchecked),
-        };
-        result.and(checked)
-    })?;
-    progress(cipher.ciphertext_len());
-    Ok(Some(integrity))
+        result?;
+        verify(input, cipher, tag)
+    })
 }
 
 /// AES Crypt: the ciphertext read once, in order, for the HMAC and the AES.
