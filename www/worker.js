@@ -97,6 +97,11 @@ class Cancelled extends Error {
 onmessage = async (ev) => {
   const m = ev.data;
   if (m.op === 'bytes') return delivered(m);
+  if (m.op === 'helpers-answer') {
+    const h = helpers.get(m.group);
+    if (h && h.number === m.number) h.answered(m.answer);
+    return;
+  }
   if (m.op === 'stall-ms') { STALL_MS = m.ms; return; }
   if (m.op === 'ping') return post({ op: 'pong' });
   try {
@@ -385,7 +390,7 @@ async function sink(handle, memoryOnly) {
   };
 }
 
-// The origin-private file system, where this worker can write it synchronously.
+// The origin-private file system, where a worker can write it synchronously.
 // Outputs are named by the time they were made; those older than a day (left by a
 // closed tab) are removed when the page starts.
 const SPILL_DIR = 'backupcrypt-output';
@@ -418,31 +423,102 @@ async function spillFile() {
   const dir = await spillDir();
   if (!dir) return null;
   const name = `${Date.now()}-${Math.random().toString(36).slice(2)}`;
-  let file, access;
+  let file;
   try {
     file = await dir.getFileHandle(name, { create: true });
-    access = await file.createSyncAccessHandle();
   } catch (_) {
+    return null;
+  }
+  const out = (await writtenByWriter(name)) || (await writtenHere(file));
+  if (!out) {
     await dir.removeEntry(name).catch(() => {});
+    return null;
+  }
+  return {
+    where: 'storage',
+    write: out.write,
+    close: async () => { await out.close(); return { blob: await file.getFile() }; },
+    abort: async () => {
+      await out.abort();
+      await dir.removeEntry(name).catch(() => {});
+    },
+  };
+}
+
+// Written by the page's storage writer (see Helpers), off this worker's thread: the
+// writes then overlap this worker's own work (the HMAC, the content check). A
+// synchronous handle is the fast way to write there, and only a worker may hold one.
+async function writtenByWriter(name) {
+  const writer = await helperGroup('storage', 1, 'storageWork');
+  if (!writer) return null;
+  try {
+    await writer.run({ op: 'open', dir: SPILL_DIR, name });
+  } catch (_) {
     return null;
   }
   let at = 0;
   return {
-    where: 'storage',
-    bytes: true,
+    write: (c) => {
+      const data = movable(c);
+      const piece = { op: 'write', name, at, data };
+      at += data.byteLength; // Before it moves (a moved buffer's length is 0).
+      return writer.run(piece);
+    },
+    close: () => writer.run({ op: 'close', name, flush: true }),
+    // A writer that stopped answering holds the file: it goes with the day-old ones.
+    abort: () => (writer.broken ? Promise.resolve() : writer.run({ op: 'close', name }).catch(() => {})),
+  };
+}
+
+// Written on this worker's thread, synchronously (where the page cannot start a writer).
+async function writtenHere(file) {
+  let access;
+  try {
+    access = await file.createSyncAccessHandle();
+  } catch (_) {
+    return null;
+  }
+  let at = 0;
+  return {
     write: (c) => {
       // A full disk or quota throws here: the run fails and the file is removed.
       const n = access.write(c, { at });
       if (n !== c.byteLength) throw Object.assign(new Error('the browser\'s storage is full'), { name: 'QuotaExceededError' });
       at += n;
     },
-    close: async () => { access.flush(); access.close(); return { blob: await file.getFile() }; },
+    close: async () => { access.flush(); access.close(); },
     abort: async () => {
       try { access.close(); } catch (_) { /* closed */ }
-      await dir.removeEntry(name).catch(() => {});
     },
   };
 }
+
+// What the storage writer does with each request: opens an output file (a synchronous
+// handle), writes a piece of it where it goes, or closes it (flushed when complete).
+async function storageWork({ op, dir, name, at, data, flush }) {
+  const files = storageWork.files || (storageWork.files = new Map());
+  if (op === 'open') {
+    const d = await (await navigator.storage.getDirectory()).getDirectoryHandle(dir);
+    files.set(name, await (await d.getFileHandle(name)).createSyncAccessHandle());
+  } else if (op === 'write') {
+    // A full disk or quota throws here: the run fails and the file is removed.
+    const n = files.get(name).write(data, { at });
+    if (n !== data.byteLength) throw Object.assign(new Error('the browser\'s storage is full'), { name: 'QuotaExceededError' });
+  } else if (op === 'close') {
+    const access = files.get(name);
+    files.delete(name);
+    if (access && flush) access.flush();
+    if (access) access.close();
+  }
+  return {};
+}
+
+// `c` as bytes that can be moved to another thread: itself where it has its buffer to
+// itself (the sinks are handed their bytes: no caller touches them after), else a copy.
+const movable = (c) => (c.byteOffset === 0 && c.byteLength === c.buffer.byteLength ? c : c.slice());
+
+// The functions the page's helper workers run (see Helpers).
+const helperSource = [chunkWork, storageWork].join('\n');
 
 // Milliseconds spent in each stage of a run, for the benchmark (`profile: true` in the
 // run message; the page itself never asks). A stage awaited while others run counts
@@ -509,7 +585,7 @@ async function run(m) {
     };
   } catch (e) {
     // A stalled run's steps may still be waiting: stop its loop at the next chunk.
-    // (The decrypt workers are kept unless one of them stalled: see DecryptPool.)
+    // (The decrypt workers are kept unless one of them stalled: see Helpers.)
     job.cancelled = true;
     const note = await within(out.abort(), STALL_MS, 'removing the partial output did not finish').catch(() => null);
     if (note && e && typeof e === 'object') e.note = note;
@@ -520,7 +596,7 @@ async function run(m) {
   }
 }
 
-const DISCARD = { bytes: true, write() {}, close: async () => ({}), abort: async () => {} };
+const DISCARD = { write() {}, close: async () => ({}), abort: async () => {} };
 
 // The fast path's pipeline, all stages at once with a bounded number of chunks in
 // each. Chromium runs a WebCrypto decryption on the calling thread, so a pool of
@@ -626,88 +702,57 @@ async function chunkWork({ key, iv, data }) {
   return { data: new Uint8Array(plain), ms: { AES: performance.now() - t1 } };
 }
 
-// A decrypt worker's message loop: one request per message, answered with its id.
-function decryptWorker() {
-  onmessageerror = () => postMessage({ broken: 'a decrypt worker could not read its request' });
-  onmessage = async (ev) => {
-    try {
-      const r = ev.data.op === 'ping' ? {} : await chunkWork(ev.data);
-      postMessage({ id: ev.data.id, ...r }, r.data ? [r.data.buffer] : []);
-    } catch (err) {
-      postMessage({ id: ev.data.id, error: { name: err.name, message: String(err.message) } });
-    }
-  };
-}
-
-// The decrypt workers, started once and kept; chunks go round-robin. Where workers
-// cannot start workers (WebKit from file://), or they do not answer, chunks are
-// decrypted here, one after another.
-let pool = null;
-let noPool = false;
-async function decryptPool(size) {
-  if (typeof Worker !== 'function' || size === 0 || noPool) return LOCAL_DECRYPT;
-  if (!pool || pool.size !== size || pool.broken) {
-    if (pool) pool.close();
-    try {
-      pool = new DecryptPool(size);
-    } catch (_) {
-      // Not allowed here (WebKit, from file://: SecurityError).
-      pool = null;
-      noPool = true;
-      return LOCAL_DECRYPT;
-    }
-    const started = Promise.all(pool.workers.map(() => pool.run({ op: 'ping' })));
-    pool.started = Promise.race([started, new Promise((_, no) => setTimeout(() => no(new Error('no answer')), 10000))]);
-  }
-  try {
-    await pool.started;
-    return pool;
-  } catch (_) {
-    pool.close();
-    pool = null;
-    noPool = true;
-    return LOCAL_DECRYPT;
-  }
-}
-
-class DecryptPool {
-  constructor(size) {
+// Workers that work for this one, by group: the decrypt workers and the
+// private-storage writer. They are the page's, not this worker's: a worker that starts
+// workers of its own waits on the page's thread to make them, and in Firefox that wait
+// now and then never ends (this worker's thread froze, timers and all, on the first
+// decryption of about one fresh page in 25 on a loaded machine: traced to the start of
+// its decrypt workers). The page starts them from the source given, and passes each
+// request and answer on, the bytes moved, never copied. A group is started once and
+// kept while it works; one that cannot start, or does not answer within 10 s, is not
+// used by this worker again: its work is done here instead.
+const helpers = new Map(); // group → Helpers
+let helpersStarted = 0; // Each start's number: answers for an earlier start are not this one's.
+class Helpers {
+  constructor(group, size, work) {
+    this.group = group;
     this.size = size;
-    const source = `'use strict';\n${chunkWork}\n(${decryptWorker})();`;
-    this.url = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
+    this.number = ++helpersStarted;
     this.waiting = new Map();
     this.nextId = 0;
-    this.workers = Array.from({ length: size }, () => {
-      const w = new Worker(this.url);
-      w.onmessage = (ev) => {
-        const { id, error } = ev.data;
-        if (ev.data.broken) return broken(ev.data.broken);
-        const p = this.waiting.get(id);
-        this.waiting.delete(id);
-        if (error) p.reject(Object.assign(new Error(error.message), { name: error.name }));
-        else p.resolve(ev.data);
-      };
-      // A decrypt worker that fails, or whose answer cannot be read, fails the run
-      // (with a message) and the pool: the next run starts new workers.
-      const broken = (why) => {
-        for (const p of this.waiting.values()) p.reject(Object.assign(new Error(why), { name: 'WorkerFailed' }));
-        this.waiting.clear();
-        this.broken = true;
-      };
-      w.onerror = (ev) => { ev.preventDefault(); broken(`a decrypt worker failed: ${ev.message}`); };
-      w.onmessageerror = () => broken('a decrypt worker\'s answer could not be read');
-      return w;
-    });
+    post({ op: 'helpers-start', group, number: this.number, size, source: `'use strict';\n${helperSource}\n(${helperLoop})(${work});` });
+    const started = Promise.all(Array.from({ length: size }, (_, i) => this.run({ op: 'ping' }, i)));
+    this.started = Promise.race([started, new Promise((_, no) => setTimeout(() => no(new Error('no answer')), 10000))]);
+    handled(this.started);
   }
 
-  run(request) {
+  // A worker's answer, or news that one failed (`broken`: it cannot start, it failed,
+  // or its answer could not be read), from the page. A failure fails what waits on the
+  // group (with a message) and the group: the next run starts new workers.
+  answered(m) {
+    if (m.broken) {
+      for (const p of this.waiting.values()) p.reject(Object.assign(new Error(m.broken), { name: 'WorkerFailed' }));
+      this.waiting.clear();
+      this.broken = true;
+      return;
+    }
+    const p = this.waiting.get(m.id);
+    if (!p) return; // Given up on already.
+    this.waiting.delete(m.id);
+    if (m.error) p.reject(Object.assign(new Error(m.error.message), { name: m.error.name }));
+    else p.resolve(m);
+  }
+
+  // Sends `request` (its `data` moved) to worker `to` (by default round-robin).
+  run(request, to = null) {
     const id = this.nextId++;
     const answer = new Promise((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });
-      this.workers[id % this.size].postMessage({ id, ...request }, request.data ? [request.data.buffer] : []);
+      const worker = to === null ? id % this.size : to;
+      post({ op: 'helpers-run', group: this.group, worker, request: { id, ...request } }, request.data ? [request.data.buffer] : []);
     });
-    // A worker that never answers fails the run with a message, and the pool.
-    return within(answer, STALL_MS, 'a decrypt worker did not answer').catch((e) => {
+    // A worker that never answers fails the run with a message, and the group.
+    return within(answer, STALL_MS, `the page's ${this.group} worker did not answer`).catch((e) => {
       this.waiting.delete(id);
       if (e.name === 'Stalled') this.broken = true;
       throw e;
@@ -715,12 +760,50 @@ class DecryptPool {
   }
 
   close() {
-    for (const w of this.workers) w.terminate();
-    URL.revokeObjectURL(this.url);
+    if (helpers.get(this.group) === this) helpers.delete(this.group);
+    post({ op: 'helpers-stop', group: this.group, number: this.number });
   }
 }
 
-// Without nested workers: the same, one chunk at a time in this worker.
+// Group `group` of `size` workers running `work`, started (and answering), or null
+// where they cannot be had.
+const unavailable = new Set();
+async function helperGroup(group, size, work) {
+  if (size === 0 || unavailable.has(group)) return null;
+  let h = helpers.get(group);
+  if (!h || h.size !== size || h.broken) {
+    if (h) h.close();
+    h = new Helpers(group, size, work);
+    helpers.set(group, h);
+  }
+  try {
+    await h.started;
+    return h;
+  } catch (_) {
+    h.close();
+    unavailable.add(group);
+    return null;
+  }
+}
+
+// A helper's message loop: `work(request)` per message, answered with its id (and
+// its `data`, moved); a ping is answered at once.
+function helperLoop(work) {
+  onmessageerror = () => postMessage({ broken: 'a worker could not read its request' });
+  onmessage = async (ev) => {
+    try {
+      const r = ev.data.op === 'ping' ? {} : await work(ev.data);
+      postMessage({ id: ev.data.id, ...r }, r.data ? [r.data.buffer] : []);
+    } catch (err) {
+      postMessage({ id: ev.data.id, error: { name: err.name, message: String(err.message) } });
+    }
+  };
+}
+
+// Chunks go round-robin to the decrypt workers.
+const decryptPool = async (size) => (await helperGroup('decrypt', size, 'chunkWork')) || LOCAL_DECRYPT;
+
+// Without decrypt workers: the same, one chunk at a time in this worker.
 const LOCAL_DECRYPT = { run: chunkWork };
 
 async function runStream(job, out, progress, stages) {

@@ -33,6 +33,7 @@ const link = (() => {
   }, Math.min(10000, stallMs / 2));
   function start() {
     if (worker) worker.terminate();
+    for (const group of [...helpers.keys()]) stopHelpers({ group });
     heard = performance.now();
     worker = new Worker(url);
     worker.onmessage = received;
@@ -45,6 +46,9 @@ const link = (() => {
     const m = ev.data;
     if (m.op === 'pong') return;
     if (m.op === 'read') return hand(m);
+    if (m.op === 'helpers-start') return startHelpers(m);
+    if (m.op === 'helpers-run') return toHelper(m);
+    if (m.op === 'helpers-stop') return stopHelpers(m);
     if (m.op === 'fatal') return failAll(m.message);
     if (ANSWERS.has(m.op)) busy.delete(m.id);
     const h = handlers.get(m.id);
@@ -60,6 +64,41 @@ const link = (() => {
     } catch (e) {
       worker.postMessage({ op: 'bytes', req, error: { name: e.name, message: String(e.message) } });
     }
+  }
+  // The worker's helper workers, by group (see Helpers in worker.js: a worker that
+  // starts its own can freeze in Firefox). Requests and answers pass through here,
+  // their bytes moved.
+  const helpers = new Map();
+  function startHelpers({ group, number, size, source }) {
+    stopHelpers({ group });
+    const url = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
+    const answer = (a) => worker.postMessage({ op: 'helpers-answer', group, number, answer: a }, a.data ? [a.data.buffer] : []);
+    const h = { number, url, workers: [] };
+    helpers.set(group, h);
+    try {
+      for (let i = 0; i < size; i++) {
+        const w = new Worker(url);
+        w.onmessage = (ev) => answer(ev.data);
+        w.onerror = (ev) => { ev.preventDefault(); answer({ broken: `a ${group} worker failed: ${ev.message}` }); };
+        w.onmessageerror = () => answer({ broken: `a ${group} worker's answer could not be read` });
+        h.workers.push(w);
+      }
+    } catch (e) {
+      answer({ broken: `a ${group} worker could not start: ${e.message}` });
+    }
+  }
+  function toHelper({ group, worker: i, request }) {
+    const h = helpers.get(group);
+    const w = h && h.workers[i];
+    if (!w) return; // It could not start (the worker was told).
+    w.postMessage(request, request.data ? [request.data.buffer] : []);
+  }
+  function stopHelpers({ group, number = null }) {
+    const h = helpers.get(group);
+    if (!h || (number !== null && h.number !== number)) return;
+    for (const w of h.workers) w.terminate();
+    URL.revokeObjectURL(h.url);
+    helpers.delete(group);
   }
   // A worker that fails (or whose message cannot be read) fails every card, visibly.
   function failAll(message) {
