@@ -146,7 +146,9 @@ eachEngine((engine, test) => {
     const results = await ctx.run((t, tests, data) => new Promise((resolve) => {
       const src = document.getElementById('worker-source').textContent + tests;
       const worker = new Worker(URL.createObjectURL(new Blob([src], { type: 'text/javascript' })));
-      worker.onmessage = (e) => resolve(e.data);
+      // The checks answer with an array; the worker's own messages to the page (asking
+      // it to start helper workers) are not for this test.
+      worker.onmessage = (e) => { if (Array.isArray(e.data)) resolve(e.data); };
       worker.onerror = (e) => resolve([{ name: 'worker error', ok: false, detail: e.message }]);
       setTimeout(() => resolve([{ name: 'no answer from the worker in 120 s', ok: false, detail: '' }]), 120000);
       worker.postMessage(data);
@@ -169,7 +171,7 @@ eachEngine((engine, test) => {
       const src = document.getElementById('worker-source').textContent +
         "\nonmessage = () => fetch('https://example.com/').then(() => postMessage('sent'), (e) => postMessage(e.name));";
       const w = new Worker(URL.createObjectURL(new Blob([src], { type: 'text/javascript' })));
-      const worker = await new Promise((resolve) => { w.onmessage = (e) => resolve(e.data); w.postMessage(0); });
+      const worker = await new Promise((resolve) => { w.onmessage = (e) => { if (typeof e.data === 'string') resolve(e.data); }; w.postMessage(0); });
       return { page, worker };
     });
     assert.deepEqual(outcome, { page: 'TypeError', worker: 'TypeError' });

@@ -53,7 +53,9 @@ FileSystemWritableFileStream.prototype.write = function () {
               // The worker asks the page for the file's bytes, as it asks the page.
               const data = await r.file.slice(r.start, r.end).arrayBuffer();
               worker.postMessage({ op: 'bytes', req: r.req, data }, [data]);
-            } else if (r.op !== 'progress' && r.op !== 'started') {
+            } else if (r.op !== 'progress' && r.op !== 'started' && !r.op.startsWith('helpers-')) {
+              // (A request to start helper workers goes unanswered here: after 10 s
+              // the worker decrypts and writes on its own thread.)
               resolve(r);
             }
           };
