@@ -464,7 +464,7 @@ async function writtenByWriter(name) {
       at += data.byteLength; // Before it moves (a moved buffer's length is 0).
       return writer.run(piece);
     },
-    close: () => writer.run({ op: 'close', name, flush: true }),
+    close: () => writer.run({ op: 'close', name }),
     // A writer that stopped answering holds the file: it goes with the day-old ones.
     abort: () => (writer.broken ? Promise.resolve() : writer.run({ op: 'close', name }).catch(() => {})),
   };
@@ -486,7 +486,7 @@ async function writtenHere(file) {
       if (n !== c.byteLength) throw Object.assign(new Error('the browser\'s storage is full'), { name: 'QuotaExceededError' });
       at += n;
     },
-    close: async () => { access.flush(); access.close(); },
+    close: async () => { access.close(); },
     abort: async () => {
       try { access.close(); } catch (_) { /* closed */ }
     },
@@ -494,8 +494,11 @@ async function writtenHere(file) {
 }
 
 // What the storage writer does with each request: opens an output file (a synchronous
-// handle), writes a piece of it where it goes, or closes it (flushed when complete).
-async function storageWork({ op, dir, name, at, data, flush }) {
+// handle), writes a piece of it where it goes, or closes it. Never flushed: the bytes
+// written are read back from the same file, and a copy that only lives until it is
+// saved need not reach the disk first (flushing 256 MiB took 0.45-0.6 s in Firefox, a
+// sixth of the whole decryption).
+async function storageWork({ op, dir, name, at, data }) {
   const files = storageWork.files || (storageWork.files = new Map());
   if (op === 'open') {
     const d = await (await navigator.storage.getDirectory()).getDirectoryHandle(dir);
@@ -507,7 +510,6 @@ async function storageWork({ op, dir, name, at, data, flush }) {
   } else if (op === 'close') {
     const access = files.get(name);
     files.delete(name);
-    if (access && flush) access.flush();
     if (access) access.close();
   }
   return {};
