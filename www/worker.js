@@ -705,14 +705,14 @@ async function chunkWork({ key, iv, data }) {
 }
 
 // Workers that work for this one, by group: the decrypt workers and the
-// private-storage writer. They are the page's, not this worker's: a worker that starts
-// workers of its own waits on the page's thread to make them, and in Firefox that wait
-// now and then never ends (this worker's thread froze, timers and all, on the first
-// decryption of about one fresh page in 25 on a loaded machine: traced to the start of
-// its decrypt workers). The page starts them from the source given, and passes each
-// request and answer on, the bytes moved, never copied. A group is started once and
-// kept while it works; one that cannot start, or does not answer within 10 s, is not
-// used by this worker again: its work is done here instead.
+// private-storage writer. They are the page's, not this worker's: in Firefox a worker
+// that starts workers of its own (and makes their Blob URL) waits for the main thread,
+// and now and then that wait never ends (this worker's thread froze, timers and all,
+// on the first decryption of about one fresh page in 50 on a loaded machine: traced to
+// the start of its decrypt workers). The page starts them from the source given, and
+// passes each request and answer on, the bytes moved, never copied. A group is started
+// once and kept while it works; one that cannot start, or does not answer within 10 s,
+// is not used by this worker again: its work is done here instead.
 const helpers = new Map(); // group → Helpers
 let helpersStarted = 0; // Each start's number: answers for an earlier start are not this one's.
 class Helpers {

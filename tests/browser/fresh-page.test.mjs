@@ -1,7 +1,7 @@
 // The first decryptions in a page just opened, in a browser just started: the moment
 // the page's worker starts its helper workers (decrypt workers, the storage writer).
 // A worker that started workers of its own froze there in Firefox, now and then (about
-// one fresh page in 25 on a loaded machine), so each repetition (`REPEAT=N`) starts a
+// one fresh page in 50 on a loaded machine), so each repetition (`REPEAT=N`) starts a
 // fresh browser: `REPEAT=50 BROWSERS=firefox` hunts that hang.
 import assert from 'node:assert/strict';
 import { workdir, opensslEncrypt, pyAesCryptEncrypt, sqlDump, digest, eachEngine, finish, openPage, decrypt, save } from './lib.mjs';
