@@ -181,6 +181,10 @@ const PROBE = String.raw`(() => {
   addEventListener('unhandledrejection', (e) => t.errors.push('unhandled rejection: ' + ((e.reason && e.reason.message) || e.reason)));
   const create = URL.createObjectURL;
   URL.createObjectURL = function (o) { const u = create.call(URL, o); if (o instanceof Blob) t.blobs.set(u, o); return u; };
+  // A URL the page revoked lets its Blob go: the probe does too (else it would keep every
+  // output of a long run alive itself).
+  const revoke = URL.revokeObjectURL;
+  URL.revokeObjectURL = function (u) { t.blobs.delete(u); return revoke.call(URL, u); };
   document.addEventListener('click', (e) => {
     const a = e.target.closest && e.target.closest('a[download]');
     if (a) { e.preventDefault(); t.downloads.push({ name: a.getAttribute('download'), href: a.href }); }

@@ -68,6 +68,8 @@ eachEngine((engine, test) => {
 
   test('without decrypt workers, the page\'s worker decrypts the chunks itself', async () => {
     await ctx.run(() => {
+      const earlier = document.getElementById('direct'); // An earlier repetition's input.
+      if (earlier) earlier.remove();
       const i = document.createElement('input');
       i.type = 'file';
       i.id = 'direct';

@@ -8,7 +8,8 @@ function decryption(c, form) {
   const bar = el('progress', { max: 1, value: 0, id: `${c.n}-progress`, 'aria-label': `Progress for ${c.file.name}` });
   const rate = el('p', { class: 'rate', 'aria-live': 'off' });
   const progressBox = el('div', { class: 'hidden' }, bar, rate);
-  const result = el('div', { class: 'result' });
+  const shown = resultBox();
+  const result = shown.box;
   let started = 0;
 
   form.addEventListener('submit', async (ev) => {
@@ -16,7 +17,7 @@ function decryption(c, form) {
     if (c.running || !c.canDecrypt()) return;
     c.running = true;
     go.disabled = true;
-    result.replaceChildren();
+    shown.show();
     c.setStatus('Checking the password…');
     // The bytes are moved to the worker, which wipes them once wasm has its own
     // (wiped on drop).
@@ -97,12 +98,9 @@ function decryption(c, form) {
     c.setStatus(text, VERDICT_LOOKS[m.verdict] || 'bad');
     const name = c.info.outputName;
     if (m.blob) {
-      const a = el('a', { href: URL.createObjectURL(m.blob), download: name, class: 'button save' },
-        `Save ${name} (${bytes(m.blob.size)})`);
-      result.replaceChildren(a);
-      a.focus();
+      shown.saveLink(m.blob, name, `Save ${name} (${bytes(m.blob.size)})`).focus();
     } else {
-      result.replaceChildren(el('p', {}, `Saved as ${name}.`));
+      shown.show(el('p', {}, `Saved as ${name}.`));
     }
     announce(`${c.file.name}: ${text}`);
   }

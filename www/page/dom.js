@@ -24,3 +24,36 @@ function setStatusOf(status, text, kind) {
   status.textContent = text;
   status.className = `status ${kind || ''}`;
 }
+
+// Where a card shows its outcome: words, or a Save link for a Blob. The link's object
+// URL is revoked when what is shown is replaced (the next decryption, the next ZIP):
+// else every output made in the tab stays in memory until the tab is closed (with the
+// tests' repeat mode, Chromium's Blob store then lost a later output).
+function resultBox() {
+  const box = el('div', { class: 'result' });
+  let url = null;
+  const show = (...nodes) => {
+    if (url) URL.revokeObjectURL(url);
+    url = null;
+    box.replaceChildren(...nodes);
+  };
+  const saveLink = (blob, name, label) => {
+    show();
+    url = URL.createObjectURL(blob);
+    const a = el('a', { href: url, download: name, class: 'button save' }, label);
+    box.replaceChildren(a);
+    return a;
+  };
+  return { box, show, saveLink };
+}
+
+// Starts the download of `blob` as `name`. Its object URL is revoked a minute later,
+// once the browser has the download (a URL revoked at once can cancel it).
+function download(blob, name) {
+  const url = URL.createObjectURL(blob);
+  const a = el('a', { href: url, download: name });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60000);
+}

@@ -13,7 +13,8 @@ function entrySaver(c, entries, say) {
   const text = el('span', { class: 'rate' });
   const cancel = el('button', { type: 'button' }, 'Cancel saving');
   const progressRow = el('div', { class: 'row hidden' }, bar, text, cancel);
-  const result = el('div', { class: 'result' });
+  const shown = resultBox();
+  const result = shown.box;
   let busy = false;
   let cancelled = false;
   cancel.addEventListener('click', () => {
@@ -41,7 +42,7 @@ function entrySaver(c, entries, say) {
     cancelled = false;
     cancel.disabled = false;
     bar.value = 0;
-    result.replaceChildren();
+    shown.show();
     progressRow.classList.remove('hidden');
     const total = files.reduce((n, e) => n + e.size, 0);
     return (done, bytesDone) => {
@@ -63,10 +64,7 @@ function entrySaver(c, entries, say) {
     try {
       const m = await ask({ op: 'zip-get', id: c.id, index: e.index });
       const name = downloadName(e);
-      const a = el('a', { href: URL.createObjectURL(m.blob), download: name });
-      document.body.append(a);
-      a.click();
-      a.remove();
+      download(m.blob, name);
       say(`Saved ${name} (${bytes(m.blob.size)}, CRC-32 checked).`, 'ok');
     } catch (err) {
       say(`${e.name} was not saved: ${err.text || explain(err)}`, 'bad');
@@ -170,9 +168,7 @@ function entrySaver(c, entries, say) {
     onProgress = (m) => progress(m.done, m.bytes);
     try {
       const m = await ask({ op: 'zip-bundle', id: c.id, indices: files.map((e) => e.index) });
-      const a = el('a', { href: URL.createObjectURL(m.blob), download: name, class: 'button save' },
-        `Save ${name} (${m.count} entries, ${bytes(m.blob.size)})`);
-      result.replaceChildren(a);
+      const a = shown.saveLink(m.blob, name, `Save ${name} (${m.count} entries, ${bytes(m.blob.size)})`);
       say(`${m.count} entries written into one ZIP, each checked against its CRC-32.`, 'ok');
       announce(`${c.file.name}: ${name} ready to save`);
       a.focus();
